@@ -1,0 +1,63 @@
+# spawnbench: `make` builds everything into build/, `make test` runs the tests
+# (plain, then under AddressSanitizer and UndefinedBehaviorSanitizer).
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WARN     = -std=gnu11 -Wall -Wextra -Werror
+PKGS     = hwloc libpfm gsl jansson inih
+LIBPFM_LIBS = -lpfm
+DEPS_CFLAGS := $(shell pkg-config --cflags hwloc gsl jansson inih 2>/dev/null)
+DEPS_LIBS   := $(shell pkg-config --libs hwloc gsl jansson inih 2>/dev/null) $(LIBPFM_LIBS) -lm
+
+BUILD   ?= build
+SAN      = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+# the measured code: shared by the worker and (for the descriptors) the orchestrator
+PRIMITIVES = $(sort $(wildcard benchmarks/fork.c benchmarks/vfork.c benchmarks/posix_spawn.c \
+                               benchmarks/clone.c benchmarks/clone_vm.c))
+CORE_SRC   = benchmarks/cell.c benchmarks/primitives.c benchmarks/child.c benchmarks/heap.c $(PRIMITIVES)
+WORKER_SRC = benchmarks/worker.c benchmarks/counters.c $(CORE_SRC)
+HARNESS_LIB_SRC = $(filter-out harness/main.c,$(wildcard harness/*.c)) $(CORE_SRC)
+HARNESS_SRC = harness/main.c $(HARNESS_LIB_SRC)
+TEST_SRC   = $(wildcard tests/unit/*.c)
+
+.PHONY: all clean test unit-tests integration-tests sanitize
+all: $(BUILD)/spawnbench $(BUILD)/spawnbench-worker $(BUILD)/spawnbench-helper
+
+$(BUILD):
+	mkdir -p $@
+
+# the worker and the helper are static and link nothing but libc
+$(BUILD)/spawnbench-worker: $(WORKER_SRC) $(wildcard benchmarks/*.h) | $(BUILD)
+	$(CC) $(WARN) $(CFLAGS) -static -Ibenchmarks -o $@ $(WORKER_SRC)
+
+$(BUILD)/spawnbench-helper: benchmarks/helper.c | $(BUILD)
+	$(CC) $(WARN) -O2 -static -o $@ $<
+
+$(BUILD)/spawnbench: $(HARNESS_SRC) $(wildcard harness/*.h benchmarks/*.h) | $(BUILD)
+	$(CC) $(WARN) $(CFLAGS) $(HARNESS_CFLAGS) -Ibenchmarks -Iharness $(DEPS_CFLAGS) \
+	    -DSPAWNBENCH_VERSION='"$(shell cat VERSION)"' -o $@ $(HARNESS_SRC) $(DEPS_LIBS)
+
+$(BUILD)/unit-tests: $(TEST_SRC) $(HARNESS_LIB_SRC) $(wildcard harness/*.h benchmarks/*.h tests/unit/*.h) | $(BUILD)
+	$(CC) $(WARN) $(CFLAGS) $(HARNESS_CFLAGS) -Ibenchmarks -Iharness $(DEPS_CFLAGS) \
+	    -DSPAWNBENCH_VERSION='"$(shell cat VERSION)"' -o $@ $(TEST_SRC) $(HARNESS_LIB_SRC) \
+	    $(DEPS_LIBS) $$(pkg-config --libs cmocka)
+
+unit-tests: $(BUILD)/unit-tests
+	$(BUILD)/unit-tests
+
+integration-tests: all
+	SPAWNBENCH_BIN=$(BUILD)/spawnbench tests/integration.sh
+
+# `make test`: unit and integration tests on the plain build, then the unit
+# tests and a smoke run of the orchestrator under ASan+UBSan
+test: unit-tests integration-tests sanitize
+
+sanitize:
+	$(MAKE) BUILD=build-san HARNESS_CFLAGS='$(SAN)' CFLAGS='-O1 -g' build-san/unit-tests build-san/spawnbench \
+	    build-san/spawnbench-worker build-san/spawnbench-helper
+	ASAN_OPTIONS=detect_leaks=1 build-san/unit-tests
+	SPAWNBENCH_BIN=build-san/spawnbench tests/integration.sh smoke
+
+clean:
+	rm -rf build build-san

@@ -1,0 +1,21 @@
+/*
+ * spawnbench-helper: the tiny static program an exec'ing child runs. Its
+ * first act is to take CLOCK_MONOTONIC and write it to the descriptor named
+ * in argv[1], which closes the "start" window of the exec action.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+int main(int argc, char **argv)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (argc > 1) {
+		int64_t ns = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+		if (write(atoi(argv[1]), &ns, sizeof ns) != sizeof ns)
+			return 1;
+	}
+	return 0;
+}

@@ -1,0 +1,405 @@
+/*
+ * spawnbench-worker: the process that creates children. It is started fresh
+ * for one cell, statically linked against libc alone, so that its footprint
+ * (mappings, page tables) is small and the same in every cell.
+ *
+ * It maps and populates the heap (outside every timed window), then answers
+ * the orchestrator on stdin/stdout:
+ *     -> ready rss_kb=N maps=N thp_bytes=N clone=clone3 events=ERRNO,...
+ *        (or "skip REASON" / "fail REASON")
+ *     <- run N        -> N lines "s CREATE START COW ROUNDTRIP CMIN CMAJ PMIN PMAJ [V/E/R ...]"
+ *                        (nanoseconds, "-" where a phase does not apply), then "end"
+ *     <- quit
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cell.h"
+#include "child.h"
+#include "counters.h"
+#include "heap.h"
+#include "primitive.h"
+
+#define CLONE_STACK_BYTES (256u << 10)
+
+struct worker {
+	struct cell cell;
+	const struct primitive *primitive;
+	struct heap heap;
+	struct counters counters;
+	struct child_report *report;    /* MAP_SHARED: the child writes, we read */
+	char *exec_argv[3];
+	char helper_fd_arg[16];
+	bool exec_is_helper;            /* the helper reports its start time on a pipe */
+	int helper_read_fd;
+	void *clone_stack_top;
+	uint64_t pages_to_write;
+	int move_to_cpu;                /* other-cpu placement: the child's first act */
+	unsigned iteration;
+};
+
+struct sample {
+	int64_t create_ns, start_ns, cow_ns, roundtrip_ns;   /* -1: does not apply */
+	long child_minflt, child_majflt, parent_minflt, parent_majflt;
+	struct counter_reading readings[MAX_EVENTS];
+};
+
+extern char **environ;
+
+static _Noreturn void say_and_exit(const char *verdict, const char *why, int status)
+{
+	printf("%s %s\n", verdict, why);
+	fflush(stdout);
+	exit(status);
+}
+
+static int parse_enum(const char *const *names, size_t count, const char *value)
+{
+	int index = name_index(names, count, value);
+	if (index < 0) {
+		char why[160];
+		snprintf(why, sizeof why, "unknown value '%s'", value);
+		say_and_exit("fail", why, 2);
+	}
+	return index;
+}
+
+static uint64_t parse_number(const char *value)
+{
+	char *end;
+	errno = 0;
+	unsigned long long number = strtoull(value, &end, 10);
+	if (errno || *end || end == value)
+		say_and_exit("fail", "bad number on the command line", 2);
+	return number;
+}
+
+static void parse_arguments(struct worker *w, int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "primitive", required_argument, NULL, 'p' }, { "action", required_argument, NULL, 'a' },
+		{ "heap", required_argument, NULL, 'h' },      { "ratio", required_argument, NULL, 'r' },
+		{ "writer", required_argument, NULL, 'w' },    { "pattern", required_argument, NULL, 'o' },
+		{ "backing", required_argument, NULL, 'b' },   { "fragments", required_argument, NULL, 'f' },
+		{ "move-to-cpu", required_argument, NULL, 'm' }, { "helper", required_argument, NULL, 'H' },
+		{ "exec", required_argument, NULL, 'x' },      { "event", required_argument, NULL, 'e' },
+		{ 0 },
+	};
+	int option;
+	while ((option = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		switch (option) {
+		case 'p':
+			if (primitive_index(optarg) < 0)
+				say_and_exit("fail", "unknown primitive", 2);
+			w->cell.primitive = (unsigned)primitive_index(optarg);
+			break;
+		case 'a': w->cell.action = parse_enum(action_names, ACTION_COUNT, optarg); break;
+		case 'h': w->cell.heap_bytes = parse_number(optarg); break;
+		case 'r': w->cell.write_ratio = strtod(optarg, NULL); break;
+		case 'w': w->cell.writer = parse_enum(writer_names, WRITER_COUNT, optarg); break;
+		case 'o': w->cell.pattern = parse_enum(pattern_names, PATTERN_COUNT, optarg); break;
+		case 'b': w->cell.backing = parse_enum(backing_names, BACKING_COUNT, optarg); break;
+		case 'f': w->cell.fragments = (unsigned)parse_number(optarg); break;
+		case 'm': w->move_to_cpu = (int)parse_number(optarg); break;
+		case 'H': w->exec_is_helper = true; /* fall through */
+		case 'x': w->exec_argv[0] = optarg; break;
+		case 'e':
+			if (counters_add(&w->counters, optarg) != 0)
+				say_and_exit("fail", "bad event specification", 2);
+			break;
+		default: say_and_exit("fail", "bad command line", 2);
+		}
+	}
+	if (!w->exec_argv[0])
+		say_and_exit("fail", "no --helper or --exec program", 2);
+}
+
+static void footprint(unsigned long *rss_kib, unsigned *mappings)
+{
+	char line[256];
+	FILE *file = fopen("/proc/self/status", "r");
+	*rss_kib = 0;
+	*mappings = 0;
+	while (file && fgets(line, sizeof line, file))
+		sscanf(line, "VmRSS: %lu", rss_kib);
+	if (file)
+		fclose(file);
+	file = fopen("/proc/self/maps", "r");
+	while (file && fgets(line, sizeof line, file))
+		if (strchr(line, '\n'))
+			(*mappings)++;
+	if (file)
+		fclose(file);
+}
+
+static void set_up_exec(struct worker *w)
+{
+	if (!w->exec_is_helper)
+		return;
+	int fds[2];
+	if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0)
+		say_and_exit("fail", "pipe for the helper's start time", 1);
+	/* the write end must survive exec: the helper writes its start time there */
+	fcntl(fds[1], F_SETFD, 0);
+	w->helper_read_fd = fds[0];
+	snprintf(w->helper_fd_arg, sizeof w->helper_fd_arg, "%d", fds[1]);
+	w->exec_argv[1] = w->helper_fd_arg;
+}
+
+static void set_up_heap(struct worker *w)
+{
+	char why[256];
+	if (heap_create(&w->heap, &w->cell, why, sizeof why) != 0)
+		say_and_exit("fail", why, 1);
+	if (w->cell.backing == BACKING_THP) {
+		uint64_t huge = anon_huge_bytes();
+		if (huge < w->cell.heap_bytes / 10 * 9) {
+			snprintf(why, sizeof why,
+				 "THP did not take: AnonHugePages %" PRIu64 " KiB of %" PRIu64 " KiB "
+				 "(see /sys/kernel/mm/transparent_hugepage/enabled and defrag)",
+				 huge >> 10, w->cell.heap_bytes >> 10);
+			say_and_exit("skip", why, 0);
+		}
+	}
+	w->pages_to_write = cell_pages_written(&w->cell);
+}
+
+static void set_up(struct worker *w)
+{
+	unsigned long rss_kib;
+	unsigned mappings;
+	footprint(&rss_kib, &mappings); /* before the heap: the worker's own footprint */
+	w->report = mmap(NULL, PAGE_BYTES, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	void *stack = mmap(NULL, CLONE_STACK_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (w->report == MAP_FAILED || stack == MAP_FAILED)
+		say_and_exit("fail", "mmap of the report page or the clone stack", 1);
+	w->clone_stack_top = (char *)stack + CLONE_STACK_BYTES;
+	set_up_exec(w);
+	set_up_heap(w);
+	counters_open(&w->counters);
+	printf("ready rss_kb=%lu maps=%u thp_bytes=%" PRIu64 " events=", rss_kib, mappings,
+	       w->cell.backing == BACKING_THP ? anon_huge_bytes() : 0);
+	for (int i = 0; i < w->counters.count; i++)
+		printf("%s%d", i ? "," : "", w->counters.open_errno[i]);
+	printf("\n");
+	fflush(stdout);
+}
+
+/* Pipes that let the parent write while a fork-like child is still alive. */
+struct parent_write_sync {
+	int release[2];      /* exit action: the child waits here until we have written */
+	int exec_notice[2];  /* exec action: close-on-exec, so EOF means the child has exec'd */
+};
+
+static bool parent_writes(const struct worker *w)
+{
+	return w->cell.writer == WRITER_PARENT && w->pages_to_write > 0;
+}
+
+static void prepare_job(struct worker *w, struct child_job *job, struct parent_write_sync *sync)
+{
+	memset(job, 0, sizeof *job);
+	job->action = w->cell.action;
+	job->exec_argv = w->exec_argv;
+	job->exec_envp = environ;
+	job->heap = &w->heap;
+	job->pages_to_write = w->cell.writer == WRITER_CHILD ? w->pages_to_write : 0;
+	job->write_value = (unsigned char)(w->iteration | 1);
+	job->report = w->report;
+	job->stack_top = w->clone_stack_top;
+	job->move_to_cpu = w->move_to_cpu;
+	job->release_fd = job->parent_end_fd = -1;
+	sync->release[0] = sync->release[1] = sync->exec_notice[0] = sync->exec_notice[1] = -1;
+	if (!parent_writes(w) || w->primitive->parent_suspended)
+		return;
+	if (w->cell.action == ACTION_EXIT && pipe2(sync->release, O_CLOEXEC) == 0) {
+		job->release_fd = sync->release[0];
+		job->parent_end_fd = sync->release[1];
+	} else if (w->cell.action == ACTION_EXEC && pipe2(sync->exec_notice, O_CLOEXEC) != 0) {
+		say_and_exit("fail", "pipe for the exec notice", 1);
+	}
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+/* Returns the cow window in ns: the parent's write loop, with the child alive or exec'd. */
+static int64_t parent_write(struct worker *w, struct parent_write_sync *sync)
+{
+	char byte;
+	close_fd(&sync->release[0]);
+	close_fd(&sync->exec_notice[1]);
+	if (sync->exec_notice[0] >= 0)
+		while (read(sync->exec_notice[0], &byte, 1) < 0 && errno == EINTR)
+			; /* returns 0 once the child's exec closed its end */
+	/* timed window "cow" (parent writer): the write loop alone */
+	int64_t cow_start = monotonic_ns();
+	heap_write_pages(&w->heap, w->pages_to_write, (unsigned char)(w->iteration | 1));
+	int64_t cow_end = monotonic_ns();
+	if (sync->release[1] >= 0 && write(sync->release[1], "g", 1) != 1)
+		say_and_exit("fail", "could not release the child", 1);
+	close_fd(&sync->release[1]);
+	close_fd(&sync->exec_notice[0]);
+	return cow_end - cow_start;
+}
+
+static int64_t helper_start_ns(const struct worker *w)
+{
+	int64_t start = -1, value;
+	while (read(w->helper_read_fd, &value, sizeof value) == sizeof value)
+		start = value;
+	return start;
+}
+
+static void check_child_status(const struct worker *w, int status)
+{
+	char why[200];
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return;
+	if (WIFSIGNALED(status))
+		snprintf(why, sizeof why, "child killed by signal %d (%s)", WTERMSIG(status),
+			 strsignal(WTERMSIG(status)));
+	else if (WEXITSTATUS(status) == CHILD_EXEC_FAILED && w->cell.action == ACTION_EXEC)
+		snprintf(why, sizeof why, "exec of %s failed in the child", w->exec_argv[0]);
+	else
+		snprintf(why, sizeof why, "child exited with status %d", WEXITSTATUS(status));
+	say_and_exit("fail", why, 1);
+}
+
+static void fill_phases(const struct worker *w, struct sample *s, int64_t call_ns, int64_t parent_cow_ns)
+{
+	const struct child_report *report = w->report;
+	if (w->cell.action == ACTION_EXEC)
+		s->start_ns = w->exec_is_helper ? helper_start_ns(w) : -1;
+	else
+		s->start_ns = report->start_ns;
+	if (s->start_ns >= 0)
+		s->start_ns -= call_ns;
+	if (w->pages_to_write == 0)
+		s->cow_ns = -1;
+	else if (w->cell.writer == WRITER_PARENT)
+		s->cow_ns = parent_cow_ns;
+	else
+		s->cow_ns = report->cow_end_ns - report->cow_start_ns;
+}
+
+static void run_iteration(struct worker *w, struct sample *s)
+{
+	struct child_job job;
+	struct parent_write_sync sync;
+	struct rusage parent_before, parent_after, child_usage;
+	int status;
+	int64_t parent_cow_ns = -1;
+
+	prepare_job(w, &job, &sync);
+	memset(w->report, 0, sizeof *w->report);
+	getrusage(RUSAGE_SELF, &parent_before);
+	counters_start(&w->counters);
+
+	/* timed windows "create", "start" and "roundtrip" open: just before the call */
+	int64_t call_ns = monotonic_ns();
+	pid_t pid = w->primitive->create(&job);
+	int64_t returned_ns = monotonic_ns();
+	/* window "create" closes: the call has returned in the parent */
+	if (pid < 0) {
+		char why[160];
+		snprintf(why, sizeof why, "%s failed: %s", w->primitive->name, strerror(errno));
+		say_and_exit("fail", why, 1);
+	}
+	if (parent_writes(w))
+		parent_cow_ns = parent_write(w, &sync);
+	while (wait4(pid, &status, 0, &child_usage) < 0 && errno == EINTR)
+		;
+	int64_t reaped_ns = monotonic_ns();
+	/* window "roundtrip" closes: wait4 has returned the reaped child */
+
+	counters_stop(&w->counters, s->readings);
+	getrusage(RUSAGE_SELF, &parent_after);
+	check_child_status(w, status);
+	s->create_ns = returned_ns - call_ns;
+	s->roundtrip_ns = reaped_ns - call_ns;
+	fill_phases(w, s, call_ns, parent_cow_ns);
+	s->child_minflt = child_usage.ru_minflt;
+	s->child_majflt = child_usage.ru_majflt;
+	s->parent_minflt = parent_after.ru_minflt - parent_before.ru_minflt;
+	s->parent_majflt = parent_after.ru_majflt - parent_before.ru_majflt;
+	w->iteration++;
+}
+
+static void print_ns(int64_t ns)
+{
+	if (ns < 0)
+		printf(" -");
+	else
+		printf(" %" PRId64, ns);
+}
+
+static void print_sample(const struct worker *w, const struct sample *s)
+{
+	printf("s");
+	print_ns(s->create_ns);
+	print_ns(s->start_ns);
+	print_ns(s->cow_ns);
+	print_ns(s->roundtrip_ns);
+	printf(" %ld %ld %ld %ld", s->child_minflt, s->child_majflt, s->parent_minflt, s->parent_majflt);
+	for (int i = 0; i < w->counters.count; i++) {
+		const struct counter_reading *r = &s->readings[i];
+		if (w->counters.fd[i] < 0)
+			printf(" -");
+		else
+			printf(" %" PRIu64 "/%" PRIu64 "/%" PRIu64, r->value, r->enabled_ns, r->running_ns);
+	}
+	printf("\n");
+}
+
+static void serve(struct worker *w)
+{
+	char line[64];
+	unsigned long count;
+	struct sample sample;
+	while (fgets(line, sizeof line, stdin)) {
+		if (strcmp(line, "quit\n") == 0)
+			return;
+		if (sscanf(line, "run %lu", &count) != 1)
+			say_and_exit("fail", "unknown command from the orchestrator", 2);
+		for (unsigned long i = 0; i < count; i++) {
+			fflush(stdout); /* nothing buffered when a child is created */
+			run_iteration(w, &sample);
+			print_sample(w, &sample);
+		}
+		printf("end clone=%s\n", clone_used());
+		fflush(stdout);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct worker w;
+	memset(&w, 0, sizeof w);
+	w.helper_read_fd = -1;
+	w.move_to_cpu = -1;
+	signal(SIGPIPE, SIG_DFL);
+	parse_arguments(&w, argc, argv);
+	w.primitive = primitive_table[w.cell.primitive];
+	set_up(&w);
+	serve(&w);
+	counters_close(&w.counters);
+	heap_destroy(&w.heap);
+	return 0;
+}

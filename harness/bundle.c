@@ -1,0 +1,321 @@
+#define _GNU_SOURCE
+#include "bundle.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "machine.h"
+#include "parse.h"
+#include "primitive.h"
+#include "topology.h"
+#include "util.h"
+
+static void iso_time(char *buf, size_t size, const char *format)
+{
+	time_t now = time(NULL);
+	struct tm utc;
+	gmtime_r(&now, &utc);
+	strftime(buf, size, format, &utc);
+}
+
+void write_dimension_header(FILE *file)
+{
+	fputs("primitive,action,heap_bytes,write_ratio,writer,pattern,backing,layout,placement", file);
+}
+
+void write_dimensions(FILE *file, const struct cell *cell)
+{
+	char layout[32];
+	layout_format(cell->fragments, layout, sizeof layout);
+	fprintf(file, "%s,%s,%llu,%g,%s,%s,%s,%s,%s", primitive_table[cell->primitive]->name,
+		action_names[cell->action], (unsigned long long)cell->heap_bytes, cell->write_ratio,
+		writer_names[cell->writer], pattern_names[cell->pattern], backing_names[cell->backing], layout,
+		placement_names[cell->placement]);
+}
+
+/* Times with 3 decimals (ns resolution in us); counts as whole numbers where they are. */
+static void write_number(FILE *file, double value, bool is_time)
+{
+	if (isnan(value))
+		fputs(",", file);
+	else if (is_time || value != floor(value))
+		fprintf(file, is_time ? ",%.3f" : ",%.4g", value);
+	else
+		fprintf(file, ",%.0f", value);
+}
+
+/* A CSV field, quoted when it holds a comma or a quote. */
+static void write_text_field(FILE *file, const char *text)
+{
+	if (!strpbrk(text, ",\"\n")) {
+		fprintf(file, ",%s", text);
+		return;
+	}
+	fputs(",\"", file);
+	for (const char *c = text; *c; c++)
+		fprintf(file, *c == '"' ? "\"\"" : "%c", *c);
+	fputs("\"", file);
+}
+
+static void write_event_headers(FILE *file, const struct event_set *events, bool with_scaling)
+{
+	for (size_t i = 0; i < events->count; i++) {
+		if (!events->events[i].encoded)
+			continue;
+		fprintf(file, ",%s", events->events[i].column);
+		if (with_scaling)
+			fprintf(file, ",%s_scaling", events->events[i].column);
+	}
+}
+
+static void start_csv_files(struct bundle *bundle)
+{
+	char *path = xasprintf("%s/samples.csv", bundle->temp_path);
+	bundle->samples = fopen(path, "w");
+	free(path);
+	path = xasprintf("%s/summary.csv", bundle->temp_path);
+	bundle->summary = fopen(path, "w");
+	free(path);
+	if (!bundle->samples || !bundle->summary)
+		die("cannot write in %s: %s", bundle->temp_path, strerror(errno));
+	write_dimension_header(bundle->samples);
+	fputs(",iteration", bundle->samples);
+	for (int column = 0; column < FIXED_COLUMNS; column++)
+		fprintf(bundle->samples, ",%s", fixed_column_names[column]);
+	write_event_headers(bundle->samples, bundle->events, true);
+	fputs("\n", bundle->samples);
+	write_dimension_header(bundle->summary);
+	fputs(",phase,n,median_us,ci_low_us,ci_high_us,mean_us,stddev_us,min_us,p90_us,p99_us,max_us,outliers",
+	      bundle->summary);
+	for (int column = PHASE_COUNT; column < FIXED_COLUMNS; column++)
+		fprintf(bundle->summary, ",%s", fixed_column_names[column]);
+	write_event_headers(bundle->summary, bundle->events, false);
+	fputs(",status\n", bundle->summary);
+}
+
+static void write_topology(const struct bundle *bundle)
+{
+	char *xml = topology_xml();
+	char *path = xasprintf("%s/topology.xml", bundle->temp_path);
+	FILE *file = fopen(path, "w");
+	if (file && xml)
+		fputs(xml, file);
+	if (file)
+		fclose(file);
+	free(path);
+	topology_free_xml(xml);
+}
+
+static json_t *config_json(const struct suite_config *config)
+{
+	json_t *object = json_object();
+	for (size_t i = 0; i < option_count; i++)
+		json_object_set_new(object, option_table[i].key, json_string(config->text[i] ? config->text[i] : ""));
+	return object;
+}
+
+static json_t *events_json(const struct event_set *events)
+{
+	json_t *array = json_array();
+	for (size_t i = 0; i < events->count; i++) {
+		const struct event *event = &events->events[i];
+		json_t *item = json_pack("{s:s, s:s, s:b, s:b}", "name", event->name, "column", event->column,
+					 "counted", event->encoded != NULL, "user_space_only", event->user_only);
+		json_object_set_new(item, "qualified_name", event->qualified ? json_string(event->qualified) : json_null());
+		json_object_set_new(item, "not_counted_because",
+				    event->not_counted ? json_string(event->not_counted) : json_null());
+		json_array_append_new(array, item);
+	}
+	return array;
+}
+
+static void start_meta(struct bundle *bundle, const struct suite_config *config, int argc, char **argv)
+{
+	char started[32];
+	iso_time(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ");
+	json_t *command_line = json_array();
+	for (int i = 0; i < argc; i++)
+		json_array_append_new(command_line, json_string(argv[i]));
+	bundle->cells = json_array();
+	bundle->meta = json_pack("{s:i, s:s, s:s, s:s, s:o, s:o, s:s, s:o, s:o}", "schema_version",
+				 BUNDLE_SCHEMA_VERSION, "suite", config->name, "suite_file", config->source,
+				 "spawnbench_version", SPAWNBENCH_VERSION, "config", config_json(config),
+				 "command_line", command_line, "start_time", started, "machine", machine_describe(),
+				 "events", events_json(bundle->events));
+}
+
+static int choose_paths(struct bundle *bundle, const char *output_dir, const struct suite_config *config,
+			char *why, size_t why_size)
+{
+	if (output_dir) {
+		struct stat info;
+		if (stat(output_dir, &info) == 0 && (!S_ISDIR(info.st_mode) || rmdir(output_dir) != 0)) {
+			snprintf(why, why_size, "--output %s: exists and is not an empty directory; nothing overwritten",
+				 output_dir);
+			return -1;
+		}
+		snprintf(bundle->final_path, sizeof bundle->final_path, "%s", output_dir);
+	} else {
+		char stamp[32];
+		iso_time(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ");
+		snprintf(bundle->results_dir, sizeof bundle->results_dir, "%s/results", project_root());
+		int length = snprintf(bundle->final_path, sizeof bundle->final_path, "%s/%s_%s_%s_%s",
+				      bundle->results_dir, stamp, machine_host_name(), machine_kernel_release(),
+				      config->name);
+		if (length < 0 || (size_t)length >= sizeof bundle->final_path)
+			die("the bundle's path is too long");
+	}
+	int length = snprintf(bundle->temp_path, sizeof bundle->temp_path, "%s.partial", bundle->final_path);
+	if (length < 0 || (size_t)length >= sizeof bundle->temp_path) {
+		snprintf(why, why_size, "--output: the path is too long");
+		return -1;
+	}
+	if (mkdir(bundle->temp_path, 0755) != 0) {
+		snprintf(why, why_size, "cannot create %s: %s", bundle->temp_path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int bundle_open(struct bundle *bundle, const char *output_dir, const struct suite_config *config,
+		const struct event_set *events, int argc, char **argv, char *why, size_t why_size)
+{
+	memset(bundle, 0, sizeof *bundle);
+	bundle->events = events;
+	if (choose_paths(bundle, output_dir, config, why, why_size) != 0)
+		return -1;
+	start_csv_files(bundle);
+	write_topology(bundle);
+	start_meta(bundle, config, argc, argv);
+	return 0;
+}
+
+static void write_samples(struct bundle *bundle, const struct cell *cell, const struct sample_table *samples)
+{
+	for (size_t row = 0; row < samples->rows; row++) {
+		const double *values = sample_row(samples, row);
+		write_dimensions(bundle->samples, cell);
+		fprintf(bundle->samples, ",%zu", row);
+		for (size_t column = 0; column < samples->columns; column++)
+			write_number(bundle->samples, values[column], column < PHASE_COUNT);
+		fputs("\n", bundle->samples);
+	}
+}
+
+static void write_summary(struct bundle *bundle, const struct cell_summary *s)
+{
+	char status[400];
+	status_format(s->status, s->reason, status, sizeof status);
+	for (int phase = 0; phase < PHASE_COUNT; phase++) {
+		const struct summary *p = &s->phases[phase];
+		write_dimensions(bundle->summary, &s->cell);
+		fprintf(bundle->summary, ",%s,%zu", phase_names[phase], p->n);
+		const double stats[] = { p->median, p->ci_low, p->ci_high, p->mean, p->stddev,
+					 p->min, p->p90, p->p99, p->max };
+		for (size_t i = 0; i < sizeof stats / sizeof stats[0]; i++)
+			write_number(bundle->summary, p->n ? stats[i] : NAN, true);
+		fprintf(bundle->summary, ",%zu", p->outliers);
+		/* the counters' medians: skip the phases, and each event's scaling column */
+		for (size_t column = PHASE_COUNT; column < s->columns; column++)
+			if (column < FIXED_COLUMNS || (column - FIXED_COLUMNS) % 2 == 0)
+				write_number(bundle->summary, s->medians[column], false);
+		write_text_field(bundle->summary, status);
+		fputs("\n", bundle->summary);
+	}
+}
+
+void bundle_add_cell(struct bundle *bundle, const struct cell_summary *summary, const struct cell_result *result)
+{
+	write_samples(bundle, &summary->cell, &result->samples);
+	write_summary(bundle, summary);
+	fflush(bundle->samples);
+	fflush(bundle->summary);
+	char status[400], layout[32];
+	status_format(summary->status, summary->reason, status, sizeof status);
+	layout_format(summary->cell.fragments, layout, sizeof layout);
+	const struct cell *c = &summary->cell;
+	json_array_append_new(bundle->cells,
+		json_pack("{s:s, s:s, s:I, s:f, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:f, s:I, s:I, s:I, s:s}",
+			  "primitive", primitive_table[c->primitive]->name, "action", action_names[c->action],
+			  "heap_bytes", (json_int_t)c->heap_bytes, "write_ratio", c->write_ratio,
+			  "writer", writer_names[c->writer], "pattern", pattern_names[c->pattern],
+			  "backing", backing_names[c->backing], "layout", layout,
+			  "placement", placement_names[c->placement], "status", status,
+			  "iterations", (json_int_t)result->samples.rows, "seconds", result->seconds,
+			  "worker_rss_kib", (json_int_t)result->worker_rss_kib,
+			  "worker_mappings", (json_int_t)result->worker_mappings,
+			  "heap_thp_bytes", (json_int_t)result->thp_bytes,
+			  "clone_syscall", result->clone_syscall));
+}
+
+static const char *fit_slope_unit(enum fit_model model)
+{
+	return model == FIT_HEAP ? "ms_per_gib" : "us_per_page";
+}
+
+static void write_fits(const struct bundle *bundle, const struct run_results *results)
+{
+	struct fit_row *rows;
+	size_t count = results_fit(results, &rows);
+	char *path = xasprintf("%s/fits.csv", bundle->temp_path);
+	FILE *file = fopen(path, "w");
+	free(path);
+	if (!file)
+		die("cannot write fits.csv in %s", bundle->temp_path);
+	fputs("model,", file);
+	write_dimension_header(file);
+	fputs(",phase,points,intercept_us,slope,slope_unit,r2\n", file);
+	for (size_t i = 0; i < count; i++) {
+		const struct fit_row *row = &rows[i];
+		/* heap slopes are stored in ms per GiB; copy-on-write slopes in us per page */
+		double slope = row->model == FIT_HEAP ? row->fit.slope / 1000 : row->fit.slope;
+		fprintf(file, "%s,", row->model == FIT_HEAP ? "heap" : "cow");
+		write_dimensions(file, &row->key);
+		fprintf(file, ",%s,%zu,%.3f,%.6f,%s,%.4f\n", phase_names[row->phase], row->fit.points,
+			row->fit.intercept, slope, fit_slope_unit(row->model), row->fit.r2);
+	}
+	fclose(file);
+	free(rows);
+}
+
+static void point_latest(const struct bundle *bundle)
+{
+	if (!bundle->results_dir[0])
+		return;
+	const char *name = strrchr(bundle->final_path, '/') + 1;
+	char *link = xasprintf("%s/latest", bundle->results_dir);
+	char *temp = xasprintf("%s/.latest.%d", bundle->results_dir, (int)getpid());
+	unlink(temp);
+	if (symlink(name, temp) != 0 || rename(temp, link) != 0)
+		warn("could not point %s at %s", link, name);
+	free(link);
+	free(temp);
+}
+
+int bundle_close(struct bundle *bundle, const struct run_results *results, const char *status)
+{
+	char ended[32];
+	iso_time(ended, sizeof ended, "%Y-%m-%dT%H:%M:%SZ");
+	fclose(bundle->samples);
+	fclose(bundle->summary);
+	write_fits(bundle, results);
+	json_object_set_new(bundle->meta, "end_time", json_string(ended));
+	json_object_set_new(bundle->meta, "status", json_string(status));
+	json_object_set_new(bundle->meta, "cells", bundle->cells);
+	char *path = xasprintf("%s/meta.json", bundle->temp_path);
+	int written = json_dump_file(bundle->meta, path, JSON_INDENT(2) | JSON_SORT_KEYS);
+	free(path);
+	json_decref(bundle->meta);
+	if (written != 0 || rename(bundle->temp_path, bundle->final_path) != 0) {
+		warn("could not finish the bundle %s: %s", bundle->temp_path, strerror(errno));
+		return -1;
+	}
+	point_latest(bundle);
+	return 0;
+}

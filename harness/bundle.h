@@ -1,0 +1,42 @@
+/*
+ * The results bundle, a public format (DESIGN.md): meta.json, topology.xml,
+ * samples.csv, summary.csv, fits.csv. Written under NAME.partial and renamed
+ * when done, so nothing half-written ever sits under a final name.
+ */
+#ifndef SPAWNBENCH_BUNDLE_H
+#define SPAWNBENCH_BUNDLE_H
+
+#include <jansson.h>
+#include <limits.h>
+#include <stdio.h>
+
+#include "config.h"
+#include "events.h"
+#include "results.h"
+#include "sampler.h"
+
+#define BUNDLE_SCHEMA_VERSION 1
+
+struct bundle {
+	char final_path[PATH_MAX];
+	char temp_path[PATH_MAX];
+	char results_dir[PATH_MAX];     /* set when results/latest is to point here */
+	FILE *samples, *summary;
+	json_t *meta, *cells;
+	const struct event_set *events;
+};
+
+/* Creates the temporary directory and starts the files; -1 with why (bad --output). */
+int bundle_open(struct bundle *bundle, const char *output_dir, const struct suite_config *config,
+		const struct event_set *events, int argc, char **argv, char *why, size_t why_size);
+
+void bundle_add_cell(struct bundle *bundle, const struct cell_summary *summary, const struct cell_result *result);
+
+/* status: "complete", "interrupted" or "failed". Writes meta.json and fits.csv, renames. */
+int bundle_close(struct bundle *bundle, const struct run_results *results, const char *status);
+
+/* The columns every row of samples.csv and summary.csv starts with. */
+void write_dimension_header(FILE *file);
+void write_dimensions(FILE *file, const struct cell *cell);
+
+#endif

@@ -1,0 +1,291 @@
+#include "config.h"
+
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse.h"
+#include "primitive.h"
+#include "util.h"
+
+typedef int (*item_parser)(struct suite_config *config, const char *item, size_t index, char *why,
+			   size_t why_size);
+
+/* Applies parse to every item of a comma-separated list; returns the count or -1. */
+static int apply_list(struct suite_config *config, char *value, size_t max, item_parser parse, char *why,
+		      size_t why_size)
+{
+	char *items[MAX_VALUES];
+	int count = split_list(value, items, max < MAX_VALUES ? (int)max : MAX_VALUES);
+	if (count < 0) {
+		snprintf(why, why_size, "an empty item, or more than %zu items", max);
+		return -1;
+	}
+	for (int i = 0; i < count; i++) {
+		for (int j = 0; j < i; j++)
+			if (strcmp(items[i], items[j]) == 0) {
+				snprintf(why, why_size, "'%s' is listed twice", items[i]);
+				return -1;
+			}
+		if (parse(config, items[i], (size_t)i, why, why_size) != 0)
+			return -1;
+	}
+	return count;
+}
+
+static int unknown_name(const char *item, const char *const *names, size_t count, char *why, size_t why_size)
+{
+	int used = snprintf(why, why_size, "'%s' is not one of", item);
+	for (size_t i = 0; i < count && used > 0 && (size_t)used < why_size; i++)
+		used += snprintf(why + used, why_size - used, "%s %s", i ? "," : "", names[i]);
+	return -1;
+}
+
+static int parse_primitive(struct suite_config *c, const char *item, size_t i, char *why, size_t why_size)
+{
+	int index = primitive_index(item);
+	if (index < 0) {
+		const char *names[16];
+		for (size_t p = 0; p < primitive_count; p++)
+			names[p] = primitive_table[p]->name;
+		return unknown_name(item, names, primitive_count, why, why_size);
+	}
+	c->primitives[i] = (unsigned)index;
+	return 0;
+}
+
+#define ENUM_PARSER(function, field, names, count)                                                      \
+	static int function(struct suite_config *c, const char *item, size_t i, char *why, size_t why_size) \
+	{                                                                                                   \
+		int index = name_index(names, count, item);                                                 \
+		if (index < 0)                                                                              \
+			return unknown_name(item, names, count, why, why_size);                             \
+		c->field[i] = index;                                                                        \
+		return 0;                                                                                   \
+	}
+ENUM_PARSER(parse_action, actions, action_names, ACTION_COUNT)
+ENUM_PARSER(parse_writer, writers, writer_names, WRITER_COUNT)
+ENUM_PARSER(parse_pattern, patterns, pattern_names, PATTERN_COUNT)
+ENUM_PARSER(parse_backing, backings, backing_names, BACKING_COUNT)
+ENUM_PARSER(parse_placement, placements, placement_names, PLACEMENT_COUNT)
+
+static int parse_heap(struct suite_config *c, const char *item, size_t i, char *why, size_t why_size)
+{
+	return parse_size(item, &c->heaps[i], why, why_size);
+}
+
+static int parse_ratio_item(struct suite_config *c, const char *item, size_t i, char *why, size_t why_size)
+{
+	return parse_ratio(item, &c->ratios[i], why, why_size);
+}
+
+static int parse_layout_item(struct suite_config *c, const char *item, size_t i, char *why, size_t why_size)
+{
+	return parse_layout(item, &c->layouts[i], why, why_size);
+}
+
+static int parse_event(struct suite_config *c, const char *item, size_t i, char *why, size_t why_size)
+{
+	(void)why;
+	(void)why_size;
+	free(c->event_names[i]);
+	c->event_names[i] = xstrdup(item);
+	return 0;
+}
+
+#define LIST_OPTION(function, parser, count_field, max)                                          \
+	static int function(struct suite_config *c, char *value, char *why, size_t why_size)     \
+	{                                                                                        \
+		int count = apply_list(c, value, max, parser, why, why_size);                    \
+		if (count < 0)                                                                   \
+			return -1;                                                               \
+		c->count_field = (size_t)count;                                                  \
+		return 0;                                                                        \
+	}
+LIST_OPTION(set_primitives, parse_primitive, primitive_count, MAX_VALUES)
+LIST_OPTION(set_actions, parse_action, action_count, ACTION_COUNT)
+LIST_OPTION(set_heaps, parse_heap, heap_count, MAX_VALUES)
+LIST_OPTION(set_ratios, parse_ratio_item, ratio_count, MAX_VALUES)
+LIST_OPTION(set_writers, parse_writer, writer_count, WRITER_COUNT)
+LIST_OPTION(set_patterns, parse_pattern, pattern_count, PATTERN_COUNT)
+LIST_OPTION(set_backings, parse_backing, backing_count, BACKING_COUNT)
+LIST_OPTION(set_layouts, parse_layout_item, layout_count, MAX_VALUES)
+LIST_OPTION(set_placements, parse_placement, placement_count, PLACEMENT_COUNT)
+
+static int set_events(struct suite_config *c, char *value, char *why, size_t why_size)
+{
+	if (strcmp(trim(value), "none") == 0) {
+		c->event_count = 0;
+		return 0;
+	}
+	int count = apply_list(c, value, MAX_EVENT_NAMES, parse_event, why, why_size);
+	if (count < 0)
+		return -1;
+	c->event_count = (size_t)count;
+	return 0;
+}
+
+static int set_description(struct suite_config *c, char *value, char *why, size_t why_size)
+{
+	(void)why;
+	(void)why_size;
+	snprintf(c->description, sizeof c->description, "%s", value);
+	return 0;
+}
+
+static int set_exec(struct suite_config *c, char *value, char *why, size_t why_size)
+{
+	if (strcmp(value, "helper") != 0 && value[0] != '/') {
+		snprintf(why, why_size, "give 'helper' or an absolute path such as /bin/true");
+		return -1;
+	}
+	snprintf(c->exec, sizeof c->exec, "%s", value);
+	return 0;
+}
+
+#define COUNT_OPTION(function, field, min, max)                                               \
+	static int function(struct suite_config *c, char *value, char *why, size_t why_size)  \
+	{                                                                                     \
+		return parse_count(value, min, max, &c->field, why, why_size);                \
+	}
+COUNT_OPTION(set_warmup, warmup, 0, 10000)
+COUNT_OPTION(set_min_iterations, min_iterations, 1, 1000000)
+COUNT_OPTION(set_max_iterations, max_iterations, 1, 10000000)
+
+static int set_ci_target(struct suite_config *c, char *value, char *why, size_t why_size)
+{
+	if (parse_ratio(value, &c->ci_target, why, why_size) != 0 || c->ci_target <= 0) {
+		snprintf(why, why_size, "not a fraction above 0 and at most 1 (0.02 is 2%%)");
+		return -1;
+	}
+	return 0;
+}
+
+static int set_budget(struct suite_config *c, char *value, char *why, size_t why_size)
+{
+	return parse_duration(value, &c->budget_seconds, why, why_size);
+}
+
+static int set_timeout(struct suite_config *c, char *value, char *why, size_t why_size)
+{
+	return parse_duration(value, &c->timeout_seconds, why, why_size);
+}
+
+const struct option_spec option_table[] = {
+	{ "description", "suite", "TEXT", "what the suite answers", "", set_description },
+	{ "primitives", "suite", "LIST", "fork, vfork, posix_spawn, clone, clone-vm", "fork", set_primitives },
+	{ "action", "suite", "LIST", "what the child does: exit, exec", "exit", set_actions },
+	{ "heap", "suite", "SIZES", "populated parent memory: 0, 4K, 64M, 1G ...", "0", set_heaps },
+	{ "ratios", "suite", "LIST", "fraction of the heap's pages written after creation, 0 to 1", "0", set_ratios },
+	{ "writer", "suite", "LIST", "who writes: child, parent", "child", set_writers },
+	{ "pattern", "suite", "LIST", "write order: sequential, random", "sequential", set_patterns },
+	{ "backing", "suite", "LIST", "private (4 KiB pages), shared, thp", "private", set_backings },
+	{ "layout", "suite", "LIST", "contiguous, fragmented:N (N mappings)", "contiguous", set_layouts },
+	{ "placement", "suite", "LIST", "child's CPU: same-cpu, other-cpu, any", "same-cpu", set_placements },
+	{ "exec", "suite", "PROGRAM", "what an exec'ing child runs: helper, or an absolute path", "helper", set_exec },
+	{ "warmup", "sampling", "N", "iterations run first and not kept", "2", set_warmup },
+	{ "min_iterations", "sampling", "N", "kept iterations, at least", "10", set_min_iterations },
+	{ "max_iterations", "sampling", "N", "kept iterations, at most", "10000", set_max_iterations },
+	{ "ci_target", "sampling", "FRACTION", "stop once the median's 95% CI half-width is within it", "0.02", set_ci_target },
+	{ "budget", "sampling", "DURATION", "time for one cell's iterations (set-up excluded)", "2s", set_budget },
+	{ "timeout", "sampling", "DURATION", "one iteration longer than this fails the cell", "30s", set_timeout },
+	{ "events", "counters", "LIST", "perf events counted per iteration, or none", "none", set_events },
+};
+
+const size_t option_count = sizeof option_table / sizeof option_table[0];
+
+static const struct option_spec *option_by_key(const char *key)
+{
+	for (size_t i = 0; i < option_count; i++)
+		if (strcmp(option_table[i].key, key) == 0)
+			return &option_table[i];
+	return NULL;
+}
+
+const struct option_spec *option_by_cli_name(const char *name)
+{
+	char key[64];
+	snprintf(key, sizeof key, "%s", name);
+	for (char *c = key; *c; c++)
+		if (*c == '-')
+			*c = '_';
+	return option_by_key(key);
+}
+
+int config_set(struct suite_config *config, const char *section, const char *key, const char *value,
+	       char *why, size_t why_size)
+{
+	const struct option_spec *option = option_by_key(key);
+	if (!option || (section && strcmp(section, option->section) != 0)) {
+		if (option)
+			snprintf(why, why_size, "key '%s' belongs in [%s], not [%s]", key, option->section, section);
+		else
+			snprintf(why, why_size, "unknown key '%s'", key);
+		return -1;
+	}
+	char *copy = xstrdup(value);
+	char problem[256];
+	int result = option->apply(config, trim(copy), problem, sizeof problem);
+	free(copy);
+	if (result != 0) {
+		snprintf(why, why_size, "%s = %s: %s", key, value, problem);
+		return -1;
+	}
+	size_t index = (size_t)(option - option_table);
+	free(config->text[index]);
+	config->text[index] = xstrdup(value);
+	return 0;
+}
+
+void config_init(struct suite_config *config)
+{
+	memset(config, 0, sizeof *config);
+	char why[256];
+	for (size_t i = 0; i < option_count; i++)
+		if (config_set(config, NULL, option_table[i].key, option_table[i].fallback, why, sizeof why) != 0)
+			die("built-in default: %s", why);
+}
+
+void config_free(struct suite_config *config)
+{
+	for (size_t i = 0; i < MAX_EVENT_NAMES; i++)
+		free(config->event_names[i]);
+	for (size_t i = 0; i < option_count; i++)
+		free(config->text[i]);
+	memset(config, 0, sizeof *config);
+}
+
+struct ini_context {
+	struct suite_config *config;
+	char why[512];
+};
+
+static int handle_ini_line(void *user, const char *section, const char *key, const char *value)
+{
+	struct ini_context *context = user;
+	if (context->why[0])
+		return 0; /* report only the first error */
+	if (!key)
+		return 1; /* a section header */
+	return config_set(context->config, section, key, value, context->why, sizeof context->why) == 0;
+}
+
+int config_load(struct suite_config *config, const char *path, char *why, size_t why_size)
+{
+	struct ini_context context = { .config = config };
+	FILE *file = fopen(path, "r");
+	if (!file) {
+		snprintf(why, why_size, "%s: cannot open the config", path);
+		return -1;
+	}
+	int line = ini_parse_file(file, handle_ini_line, &context);
+	fclose(file);
+	if (line != 0) {
+		snprintf(why, why_size, "%s:%d: %s", path, line,
+			 context.why[0] ? context.why : "not an INI line (key = value, or [section])");
+		return -1;
+	}
+	snprintf(config->source, sizeof config->source, "%s", path);
+	return 0;
+}

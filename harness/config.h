@@ -1,0 +1,80 @@
+/*
+ * A suite: the sweep to run and how to sample it. One option table drives
+ * the INI files in configs/, the command-line overrides and the help text.
+ */
+#ifndef SPAWNBENCH_CONFIG_H
+#define SPAWNBENCH_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cell.h"
+
+#define MAX_VALUES 32
+#define MAX_EVENT_NAMES 32
+
+struct suite_config {
+	char name[64];
+	char description[256];
+	char source[512];             /* the INI file it came from */
+
+	unsigned primitives[MAX_VALUES];
+	size_t primitive_count;
+	enum action actions[ACTION_COUNT];
+	size_t action_count;
+	uint64_t heaps[MAX_VALUES];
+	size_t heap_count;
+	double ratios[MAX_VALUES];
+	size_t ratio_count;
+	enum writer writers[WRITER_COUNT];
+	size_t writer_count;
+	enum pattern patterns[PATTERN_COUNT];
+	size_t pattern_count;
+	enum backing backings[BACKING_COUNT];
+	size_t backing_count;
+	unsigned layouts[MAX_VALUES];   /* fragments; 0 = contiguous */
+	size_t layout_count;
+	enum placement placements[PLACEMENT_COUNT];
+	size_t placement_count;
+	char exec[512];               /* "helper", or the program an exec'ing child runs */
+
+	unsigned long warmup;
+	unsigned long min_iterations;
+	unsigned long max_iterations;
+	double ci_target;             /* CI half-width over the median */
+	double budget_seconds;        /* per cell, heap set-up excluded */
+	double timeout_seconds;       /* one iteration; past it the cell fails */
+
+	char *event_names[MAX_EVENT_NAMES];
+	size_t event_count;
+
+	/* the effective text of every option, for meta.json */
+	char *text[64];
+};
+
+struct option_spec {
+	const char *key;              /* INI key; on the command line --key with '_' as '-' */
+	const char *section;          /* INI section */
+	const char *metavar;
+	const char *help;
+	const char *fallback;         /* value when no config gives one */
+	int (*apply)(struct suite_config *config, char *value, char *why, size_t why_size);
+};
+
+extern const struct option_spec option_table[];
+extern const size_t option_count;
+
+void config_init(struct suite_config *config);
+void config_free(struct suite_config *config);
+
+/* Sets option `key` from text; -1 with why if the key is unknown or the value bad. */
+int config_set(struct suite_config *config, const char *section, const char *key, const char *value,
+	       char *why, size_t why_size);
+
+/* Loads an INI file; on error returns -1 with "FILE:LINE: ..." in why. */
+int config_load(struct suite_config *config, const char *path, char *why, size_t why_size);
+
+/* The option whose command-line name is name (dashes), or NULL. */
+const struct option_spec *option_by_cli_name(const char *name);
+
+#endif

@@ -1,0 +1,120 @@
+#include "plan.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse.h"
+#include "primitive.h"
+#include "util.h"
+
+#define HUGE_PAGE_BYTES (2ull << 20)
+
+/* Rules from the primitive's nature. */
+static const char *primitive_rule(const struct cell *cell, uint64_t pages_written)
+{
+	const struct primitive *primitive = primitive_table[cell->primitive];
+	if (cell->action == ACTION_EXIT && !primitive->child_can_exit)
+		return "posix_spawn always execs: there is no exit action";
+	if (cell->writer == WRITER_CHILD && pages_written && !primitive->child_can_write)
+		return primitive->no_child_write;
+	if (cell->placement == PLACEMENT_OTHER_CPU && !primitive->child_can_exit)
+		return "posix_spawn's child cannot move to another CPU before its exec";
+	return NULL;
+}
+
+/* Rules from the heap's shape. */
+static const char *heap_rule(const struct cell *cell, char *why, size_t why_size)
+{
+	if (cell->backing == BACKING_THP && cell->heap_bytes < HUGE_PAGE_BYTES)
+		return "thp needs a heap of at least 2M";
+	if (cell->backing == BACKING_THP && cell->fragments)
+		return "thp needs a contiguous layout";
+	if (cell->fragments && cell->heap_bytes / PAGE_BYTES < cell->fragments) {
+		snprintf(why, why_size, "fragmented:%u needs a heap of at least %u pages", cell->fragments,
+			 cell->fragments);
+		return why;
+	}
+	return NULL;
+}
+
+/* A cell that writes nothing is measured once, with the first writer, pattern and ratio. */
+static const char *duplicate_rule(const struct cell *cell, const struct suite_config *config,
+				  uint64_t pages_written, char *why, size_t why_size)
+{
+	if (pages_written)
+		return NULL;
+	bool first_values = cell->writer == config->writers[0] && cell->pattern == config->patterns[0] &&
+			    cell->write_ratio == config->ratios[0];
+	if (first_values)
+		return NULL;
+	snprintf(why, why_size, "writes nothing: measured once, as writer=%s pattern=%s ratio=%g",
+		 writer_names[config->writers[0]], pattern_names[config->patterns[0]], config->ratios[0]);
+	return why;
+}
+
+const char *cell_not_applicable(const struct cell *cell, const struct suite_config *config,
+				char *why, size_t why_size)
+{
+	uint64_t pages_written = cell_pages_written(cell);
+	const char *reason = primitive_rule(cell, pages_written);
+	if (!reason)
+		reason = heap_rule(cell, why, why_size);
+	if (!reason)
+		reason = duplicate_rule(cell, config, pages_written, why, why_size);
+	return reason;
+}
+
+static void plan_add(struct plan *plan, const struct cell *cell, const struct suite_config *config)
+{
+	struct planned_cell *planned = &plan->cells[plan->count++];
+	char why[160];
+	planned->cell = *cell;
+	const char *reason = cell_not_applicable(cell, config, why, sizeof why);
+	snprintf(planned->not_applicable, sizeof planned->not_applicable, "%s", reason ? reason : "");
+	if (!reason)
+		plan->measured++;
+}
+
+void plan_build(struct plan *plan, const struct suite_config *c)
+{
+	size_t total = c->primitive_count * c->action_count * c->heap_count * c->ratio_count * c->writer_count *
+		       c->pattern_count * c->backing_count * c->layout_count * c->placement_count;
+	memset(plan, 0, sizeof *plan);
+	plan->cells = xcalloc(total, sizeof *plan->cells);
+	struct cell cell;
+	/* outermost first: a user reading progress sees one primitive at a time */
+	for (size_t p = 0; p < c->primitive_count; p++)
+	for (size_t a = 0; a < c->action_count; a++)
+	for (size_t b = 0; b < c->backing_count; b++)
+	for (size_t l = 0; l < c->layout_count; l++)
+	for (size_t pl = 0; pl < c->placement_count; pl++)
+	for (size_t h = 0; h < c->heap_count; h++)
+	for (size_t w = 0; w < c->writer_count; w++)
+	for (size_t pa = 0; pa < c->pattern_count; pa++)
+	for (size_t r = 0; r < c->ratio_count; r++) {
+		cell = (struct cell){
+			.primitive = c->primitives[p], .action = c->actions[a], .heap_bytes = c->heaps[h],
+			.write_ratio = c->ratios[r], .writer = c->writers[w], .pattern = c->patterns[pa],
+			.backing = c->backings[b], .fragments = c->layouts[l], .placement = c->placements[pl],
+		};
+		plan_add(plan, &cell, c);
+	}
+}
+
+void plan_free(struct plan *plan)
+{
+	free(plan->cells);
+	memset(plan, 0, sizeof *plan);
+}
+
+void cell_describe(const struct cell *cell, char *buf, size_t size)
+{
+	char heap[32], layout[32];
+	format_size(cell->heap_bytes, heap, sizeof heap);
+	layout_format(cell->fragments, layout, sizeof layout);
+	snprintf(buf, size, "%s %s heap=%s ratio=%g writer=%s pattern=%s backing=%s layout=%s placement=%s",
+		 primitive_table[cell->primitive]->name, action_names[cell->action], heap, cell->write_ratio,
+		 writer_names[cell->writer], pattern_names[cell->pattern], backing_names[cell->backing], layout,
+		 placement_names[cell->placement]);
+}

@@ -1,0 +1,92 @@
+#include "progress.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now_seconds(void)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)now.tv_sec + now.tv_nsec / 1e9;
+}
+
+/* Expected cost of a cell: its sampling budget plus populating and tearing down its heap. */
+static double cell_weight(const struct progress *progress, const struct cell *cell)
+{
+	return progress->budget_seconds + 0.05 + 1.5 * (double)cell->heap_bytes / (1 << 30);
+}
+
+void progress_init(struct progress *progress, const struct plan *plan, const struct suite_config *config)
+{
+	*progress = (struct progress){ .terminal = isatty(STDERR_FILENO), .total = plan->measured,
+				       .started = now_seconds(), .budget_seconds = config->budget_seconds };
+	for (size_t i = 0; i < plan->count; i++)
+		if (!plan->cells[i].not_applicable[0])
+			progress->total_weight += cell_weight(progress, &plan->cells[i].cell);
+}
+
+void format_duration(double seconds, char *buf, size_t size)
+{
+	long whole = (long)(seconds + 0.5);
+	if (whole >= 3600)
+		snprintf(buf, size, "%ldh%02ldm", whole / 3600, whole % 3600 / 60);
+	else if (whole >= 60)
+		snprintf(buf, size, "%ldm%02lds", whole / 60, whole % 60);
+	else
+		snprintf(buf, size, "%lds", whole);
+}
+
+static void time_left(const struct progress *progress, char *buf, size_t size)
+{
+	double elapsed = now_seconds() - progress->started;
+	if (progress->done_weight <= 0) {
+		snprintf(buf, size, "estimating");
+		return;
+	}
+	double left = elapsed * (progress->total_weight - progress->done_weight) / progress->done_weight;
+	format_duration(left, buf, size);
+	snprintf(buf + strlen(buf), size - strlen(buf), " left");
+}
+
+void progress_begin_cell(struct progress *progress, const struct cell *cell)
+{
+	if (!progress->terminal)
+		return;
+	char description[256], left[32];
+	cell_describe(cell, description, sizeof description);
+	time_left(progress, left, sizeof left);
+	fprintf(stderr, "\r\033[K[%zu/%zu] %s  (%s)", progress->done + 1, progress->total, description, left);
+	fflush(stderr);
+}
+
+void progress_end_cell(struct progress *progress, const struct cell *cell, const char *status, double seconds)
+{
+	char description[256];
+	progress->done++;
+	progress->done_weight += cell_weight(progress, cell);
+	cell_describe(cell, description, sizeof description);
+	if (progress->terminal) {
+		fprintf(stderr, "\r\033[K");
+		if (status[0] != 'o') /* keep what was skipped or failed on screen */
+			fprintf(stderr, "[%zu/%zu] %s: %s\n", progress->done, progress->total, description, status);
+	} else {
+		char left[32];
+		time_left(progress, left, sizeof left);
+		fprintf(stderr, "cell %zu/%zu %s: %s (%.1f s; %s)\n", progress->done, progress->total, description,
+			status, seconds, left);
+	}
+	fflush(stderr);
+}
+
+void progress_finish(struct progress *progress)
+{
+	if (progress->terminal)
+		fprintf(stderr, "\r\033[K");
+}
+
+double progress_elapsed(const struct progress *progress)
+{
+	return now_seconds() - progress->started;
+}

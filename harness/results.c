@@ -1,0 +1,105 @@
+#include "results.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+void results_add(struct run_results *results, const struct cell *cell, const struct cell_result *result)
+{
+	if (results->count == results->capacity) {
+		results->capacity = results->capacity ? results->capacity * 2 : 64;
+		results->cells = xrealloc(results->cells, results->capacity * sizeof *results->cells);
+	}
+	struct cell_summary *summary = &results->cells[results->count++];
+	memset(summary, 0, sizeof *summary);
+	summary->cell = *cell;
+	summary->status = result->status;
+	snprintf(summary->reason, sizeof summary->reason, "%s", result->reason);
+	summary->columns = result->samples.columns;
+	for (size_t column = 0; column < result->samples.columns; column++) {
+		double *values = sample_column(&result->samples, column);
+		if (column < PHASE_COUNT)
+			summarize(values, result->samples.rows, &summary->phases[column]);
+		summary->medians[column] = median_of(values, result->samples.rows);
+		free(values);
+	}
+}
+
+void results_free(struct run_results *results)
+{
+	free(results->cells);
+	memset(results, 0, sizeof *results);
+}
+
+void status_format(enum cell_status status, const char *reason, char *buf, size_t size)
+{
+	static const char *const names[] = { "ok", "n/a", "skipped", "failed" };
+	if (status == CELL_OK)
+		snprintf(buf, size, "ok");
+	else
+		snprintf(buf, size, "%s: %s", names[status], reason);
+}
+
+static bool same_group(const struct cell *a, const struct cell *b, enum fit_model model)
+{
+	return a->primitive == b->primitive && a->action == b->action && a->writer == b->writer &&
+	       a->pattern == b->pattern && a->backing == b->backing && a->fragments == b->fragments &&
+	       a->placement == b->placement &&
+	       (model == FIT_HEAP ? a->write_ratio == b->write_ratio : a->heap_bytes == b->heap_bytes);
+}
+
+/* Fits one group (the cells like results->cells[first]) for one phase. */
+static bool fit_group(const struct run_results *results, size_t first, enum fit_model model, int phase,
+		      struct linear_fit *fit)
+{
+	const struct cell *key = &results->cells[first].cell;
+	double *x = xmalloc(results->count * sizeof *x), *y = xmalloc(results->count * sizeof *y);
+	size_t n = 0;
+	for (size_t i = first; i < results->count; i++) {
+		const struct cell_summary *c = &results->cells[i];
+		double value = c->phases[phase].median;
+		if (c->status != CELL_OK || !same_group(&c->cell, key, model) || isnan(value))
+			continue;
+		x[n] = model == FIT_HEAP ? (double)c->cell.heap_bytes / (1 << 30) : (double)cell_pages_written(&c->cell);
+		y[n++] = value;
+	}
+	bool fitted = fit_line(x, y, n, fit);
+	free(x);
+	free(y);
+	return fitted;
+}
+
+static bool group_seen_before(const struct run_results *results, size_t index, enum fit_model model)
+{
+	for (size_t i = 0; i < index; i++)
+		if (same_group(&results->cells[i].cell, &results->cells[index].cell, model))
+			return true;
+	return false;
+}
+
+size_t results_fit(const struct run_results *results, struct fit_row **rows)
+{
+	size_t count = 0;
+	*rows = xcalloc(results->count * (PHASE_COUNT + 1), sizeof **rows);
+	for (size_t i = 0; i < results->count; i++) {
+		for (enum fit_model model = FIT_HEAP; model <= FIT_COW; model++) {
+			if (group_seen_before(results, i, model))
+				continue;
+			for (int phase = 0; phase < PHASE_COUNT; phase++) {
+				if (model == FIT_COW && phase != COLUMN_COW_US)
+					continue;
+				struct fit_row *row = &(*rows)[count];
+				if (fit_group(results, i, model, phase, &row->fit)) {
+					row->model = model;
+					row->key = results->cells[i].cell;
+					row->phase = phase;
+					count++;
+				}
+			}
+		}
+	}
+	return count;
+}

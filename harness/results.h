@@ -1,0 +1,55 @@
+/*
+ * What a run keeps of each cell once its raw samples are written: the
+ * summaries per phase and the medians of every other column. The fits, the
+ * end-of-run table and the bundle's summary.csv all read this.
+ */
+#ifndef SPAWNBENCH_RESULTS_H
+#define SPAWNBENCH_RESULTS_H
+
+#include <stddef.h>
+
+#include "cell.h"
+#include "events.h"
+#include "sampler.h"
+#include "stats.h"
+
+#define MAX_COLUMNS (FIXED_COLUMNS + 2 * MAX_RUN_EVENTS)
+
+struct cell_summary {
+	struct cell cell;
+	enum cell_status status;
+	char reason[320];
+	struct summary phases[PHASE_COUNT];
+	double medians[MAX_COLUMNS];    /* every sample column's median (faults, counters) */
+	size_t columns;
+};
+
+struct run_results {
+	struct cell_summary *cells;
+	size_t count, capacity;
+};
+
+void results_add(struct run_results *results, const struct cell *cell, const struct cell_result *result);
+void results_free(struct run_results *results);
+
+/* "ok", "n/a: why", "skipped: why", "failed: why" into buf. */
+void status_format(enum cell_status status, const char *reason, char *buf, size_t size);
+
+enum fit_model { FIT_HEAP, FIT_COW };
+
+struct fit_row {
+	enum fit_model model;
+	struct cell key;                /* the group: heap unused for FIT_HEAP, ratio for FIT_COW */
+	int phase;
+	struct linear_fit fit;
+};
+
+/*
+ * FIT_HEAP: per group of every dimension but the heap, each phase's median
+ * against heap size (intercept in us, slope in us per GiB).
+ * FIT_COW: per group of every dimension but the ratio, the cow median
+ * against pages written (slope: us per copy-on-write fault).
+ */
+size_t results_fit(const struct run_results *results, struct fit_row **rows);
+
+#endif

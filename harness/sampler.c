@@ -1,0 +1,309 @@
+#include "sampler.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "primitive.h"
+#include "stats.h"
+#include "topology.h"
+#include "util.h"
+#include "worker_link.h"
+
+const char *const fixed_column_names[FIXED_COLUMNS] = {
+	"create_us", "start_us", "cow_us", "roundtrip_us",
+	"child_minflt", "child_majflt", "parent_minflt", "parent_majflt",
+};
+const char *const phase_names[PHASE_COUNT] = { "create", "start", "cow", "roundtrip" };
+
+#define MEMORY_MARGIN_BYTES (256ull << 20)
+#define BATCH_SECONDS 0.25       /* check the CI this often */
+#define SETUP_SECONDS_PER_GIB 30.0
+
+static double now_seconds(void)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)now.tv_sec + now.tv_nsec / 1e9;
+}
+
+double *sample_column(const struct sample_table *table, size_t column)
+{
+	double *values = xmalloc(table->rows * sizeof *values);
+	for (size_t row = 0; row < table->rows; row++)
+		values[row] = sample_row(table, row)[column];
+	return values;
+}
+
+static double *append_row(struct sample_table *table)
+{
+	if (table->rows == table->capacity) {
+		table->capacity = table->capacity ? table->capacity * 2 : 64;
+		table->values = xrealloc(table->values, table->capacity * table->columns * sizeof *table->values);
+	}
+	return sample_row(table, table->rows++);
+}
+
+uint64_t cell_memory_needed(const struct cell *cell)
+{
+	const struct primitive *primitive = primitive_table[cell->primitive];
+	uint64_t copied = 0;
+	if (!primitive->shares_memory && cell->backing != BACKING_SHARED)
+		copied = cell_pages_written(cell) * PAGE_BYTES;
+	/* page tables: 2 MiB per GiB per copy, within the margin's 5% */
+	return cell->heap_bytes + copied + MEMORY_MARGIN_BYTES + (cell->heap_bytes + copied) / 20;
+}
+
+static uint64_t memory_available(void)
+{
+	FILE *file = fopen("/proc/meminfo", "r");
+	char line[128];
+	uint64_t kib = 0;
+	while (file && fgets(line, sizeof line, file))
+		if (sscanf(line, "MemAvailable: %" SCNu64, &kib) == 1)
+			break;
+	if (file)
+		fclose(file);
+	return kib * 1024;
+}
+
+static void set_status(struct cell_result *result, enum cell_status status, const char *format, ...)
+	__attribute__((format(printf, 3, 4)));
+static void set_status(struct cell_result *result, enum cell_status status, const char *format, ...)
+{
+	va_list args;
+	result->status = status;
+	va_start(args, format);
+	vsnprintf(result->reason, sizeof result->reason, format, args);
+	va_end(args);
+}
+
+/* argv for the worker; strings live in storage (freed by the caller). */
+static char **worker_argv(const struct cell *cell, const struct suite_config *config, const struct event_set *events,
+			  const struct sampler_paths *paths, int child_cpu, char **storage, size_t *stored)
+{
+	char **argv = xcalloc(40 + 2 * MAX_RUN_EVENTS, sizeof *argv);
+	size_t n = 0;
+#define ARG(text) (argv[n++] = storage[(*stored)++] = (text))
+	ARG(xstrdup(paths->worker));
+	ARG(xasprintf("--primitive=%s", primitive_table[cell->primitive]->name));
+	ARG(xasprintf("--action=%s", action_names[cell->action]));
+	ARG(xasprintf("--heap=%" PRIu64, cell->heap_bytes));
+	ARG(xasprintf("--ratio=%.17g", cell->write_ratio));
+	ARG(xasprintf("--writer=%s", writer_names[cell->writer]));
+	ARG(xasprintf("--pattern=%s", pattern_names[cell->pattern]));
+	ARG(xasprintf("--backing=%s", backing_names[cell->backing]));
+	ARG(xasprintf("--fragments=%u", cell->fragments));
+	if (child_cpu >= 0)
+		ARG(xasprintf("--move-to-cpu=%d", child_cpu));
+	if (strcmp(config->exec, "helper") == 0)
+		ARG(xasprintf("--helper=%s", paths->helper));
+	else
+		ARG(xasprintf("--exec=%s", config->exec));
+	for (size_t i = 0; i < events->count; i++)
+		if (events->events[i].encoded)
+			ARG(xasprintf("--event=%s", events->events[i].encoded));
+#undef ARG
+	return argv;
+}
+
+/* Parses "s CREATE START COW ROUNDTRIP CMIN CMAJ PMIN PMAJ [V/E/R ...]" into row. */
+static int parse_sample(const char *line, double *row, size_t counted_events)
+{
+	const char *cursor = line + 1;
+	for (size_t column = 0; column < FIXED_COLUMNS + counted_events; column++) {
+		char field[96];
+		int used;
+		if (sscanf(cursor, " %95s%n", field, &used) != 1)
+			return -1;
+		cursor += used;
+		unsigned long long value, enabled, running;
+		double *out = column < FIXED_COLUMNS ? &row[column] : &row[FIXED_COLUMNS + 2 * (column - FIXED_COLUMNS)];
+		if (strcmp(field, "-") == 0) {
+			out[0] = NAN;
+			if (column >= FIXED_COLUMNS)
+				out[1] = NAN;
+		} else if (column < FIXED_COLUMNS) {
+			out[0] = strtod(field, NULL) / (column < PHASE_COUNT ? 1000.0 : 1.0); /* ns -> us */
+		} else if (sscanf(field, "%llu/%llu/%llu", &value, &enabled, &running) == 3) {
+			/* multiplexed counts are scaled by the share of time they ran */
+			out[1] = running ? (double)enabled / (double)running : NAN;
+			out[0] = running ? (double)value * out[1] : NAN;
+		} else {
+			return -1;
+		}
+	}
+	return 0;
+}
+
+struct sampling {
+	const struct cell *cell;
+	const struct suite_config *config;
+	struct worker_link link;
+	struct cell_result *result;
+	size_t counted_events;
+};
+
+/* Runs count iterations; keep: store them. Returns 0, or -1 with the result's status set. */
+static int run_batch(struct sampling *s, unsigned long count, bool keep)
+{
+	char line[4096];
+	snprintf(line, sizeof line, "run %lu\n", count);
+	if (worker_link_send(&s->link, line) != 0)
+		return set_status(s->result, CELL_FAILED, "worker stopped listening"), -1;
+	for (unsigned long i = 0; i <= count; i++) {
+		enum read_result got = worker_link_read_line(&s->link, line, sizeof line, s->config->timeout_seconds);
+		if (got == READ_INTERRUPTED)
+			return s->result->interrupted = true, -1;
+		if (got == READ_TIMEOUT)
+			return set_status(s->result, CELL_FAILED, "an iteration ran past the %.0f s timeout: killed",
+					  s->config->timeout_seconds), -1;
+		if (got == READ_EOF)
+			return set_status(s->result, CELL_FAILED, "worker ended without a word"), -1;
+		if (strncmp(line, "fail ", 5) == 0)
+			return set_status(s->result, CELL_FAILED, "%s", line + 5), -1;
+		if (i == count && sscanf(line, "end clone=%15s", s->result->clone_syscall) == 1)
+			return 0;
+		double row[FIXED_COLUMNS + 2 * MAX_RUN_EVENTS];
+		if (i == count || parse_sample(line, row, s->counted_events) != 0)
+			return set_status(s->result, CELL_FAILED, "worker said something unexpected: %.80s", line), -1;
+		if (keep)
+			memcpy(append_row(&s->result->samples), row, s->result->samples.columns * sizeof *row);
+	}
+	return 0;
+}
+
+static bool precise_enough(const struct sampling *s)
+{
+	const struct sample_table *table = &s->result->samples;
+	if (table->rows < s->config->min_iterations)
+		return false;
+	double *roundtrip = sample_column(table, COLUMN_ROUNDTRIP_US);
+	struct summary summary;
+	summarize(roundtrip, table->rows, &summary);
+	free(roundtrip);
+	double half_width = (summary.ci_high - summary.ci_low) / 2;
+	return !isnan(half_width) && half_width <= s->config->ci_target * summary.median;
+}
+
+/* Batches until the CI target, the budget or the maximum count. */
+static void sample_until_done(struct sampling *s)
+{
+	const struct suite_config *config = s->config;
+	double started = now_seconds();
+	unsigned long batch = config->min_iterations;
+	for (;;) {
+		if (batch + s->result->samples.rows > config->max_iterations)
+			batch = config->max_iterations - s->result->samples.rows;
+		if (run_batch(s, batch, true) != 0)
+			return;
+		size_t kept = s->result->samples.rows;
+		double spent = now_seconds() - started;
+		if (kept >= config->max_iterations || precise_enough(s))
+			return;
+		if (spent >= config->budget_seconds && kept >= config->min_iterations)
+			return;
+		double per_iteration = spent / (double)kept;
+		double left = config->budget_seconds - spent;
+		double next = fmin(BATCH_SECONDS, fmax(left, 0)) / per_iteration;
+		batch = next < 1 ? 1 : (unsigned long)next;
+	}
+}
+
+static int read_ready(struct sampling *s)
+{
+	char line[512];
+	double timeout = s->config->timeout_seconds + SETUP_SECONDS_PER_GIB * (double)s->cell->heap_bytes / (1 << 30);
+	enum read_result got = worker_link_read_line(&s->link, line, sizeof line, timeout);
+	if (got == READ_INTERRUPTED)
+		return s->result->interrupted = true, -1;
+	if (got != READ_LINE)
+		return set_status(s->result, CELL_FAILED, "worker did not set up its heap within %.0f s", timeout), -1;
+	if (strncmp(line, "skip ", 5) == 0)
+		return set_status(s->result, CELL_SKIPPED, "%s", line + 5), -1;
+	if (strncmp(line, "fail ", 5) == 0)
+		return set_status(s->result, CELL_FAILED, "%s", line + 5), -1;
+	if (sscanf(line, "ready rss_kb=%lu maps=%u thp_bytes=%" SCNu64, &s->result->worker_rss_kib,
+		   &s->result->worker_mappings, &s->result->thp_bytes) != 3)
+		return set_status(s->result, CELL_FAILED, "worker said something unexpected: %.80s", line), -1;
+	return 0;
+}
+
+static void converse(struct sampling *s)
+{
+	if (read_ready(s) != 0)
+		return;
+	if (s->config->warmup && run_batch(s, s->config->warmup, false) != 0)
+		return;
+	sample_until_done(s);
+}
+
+static size_t counted_events(const struct event_set *events)
+{
+	size_t counted = 0;
+	for (size_t i = 0; i < events->count; i++)
+		counted += events->events[i].encoded != NULL;
+	return counted;
+}
+
+static bool fits_in_memory(const struct cell *cell, struct cell_result *result)
+{
+	uint64_t needed = cell_memory_needed(cell), available = memory_available();
+	if (needed <= available)
+		return true;
+	set_status(result, CELL_SKIPPED, "needs %.1f GiB, %.1f available", needed / 1073741824.0,
+		   available / 1073741824.0);
+	return false;
+}
+
+static void run_worker(struct sampling *s, char **argv, const struct placement_plan *placement)
+{
+	char why[256];
+	if (worker_link_start(&s->link, argv, placement) != 0) {
+		set_status(s->result, CELL_FAILED, "could not start the worker");
+		return;
+	}
+	converse(s);
+	if (s->result->status != CELL_OK || s->result->interrupted) {
+		worker_link_kill(&s->link);
+		return;
+	}
+	worker_link_send(&s->link, "quit\n");
+	worker_link_finish(&s->link, why, sizeof why);
+	if (why[0])
+		set_status(s->result, CELL_FAILED, "%s", why);
+}
+
+void measure_cell(const struct cell *cell, const struct suite_config *config, const struct event_set *events,
+		  const struct sampler_paths *paths, struct cell_result *result)
+{
+	struct placement_plan placement;
+	struct sampling s = { .cell = cell, .config = config, .result = result, .counted_events = counted_events(events) };
+	double started = now_seconds();
+	memset(result, 0, sizeof *result);
+	result->samples.columns = FIXED_COLUMNS + 2 * s.counted_events;
+	if (!fits_in_memory(cell, result))
+		return;
+	if (!topology_place(cell->placement, &placement, result->reason, sizeof result->reason)) {
+		result->status = CELL_SKIPPED;
+		return;
+	}
+	char *storage[40 + 2 * MAX_RUN_EVENTS];
+	size_t stored = 0;
+	char **argv = worker_argv(cell, config, events, paths, placement.child_cpu, storage, &stored);
+	run_worker(&s, argv, &placement);
+	for (size_t i = 0; i < stored; i++)
+		free(storage[i]);
+	free(argv);
+	result->seconds = now_seconds() - started;
+}
+
+void cell_result_free(struct cell_result *result)
+{
+	free(result->samples.values);
+	memset(&result->samples, 0, sizeof result->samples);
+}

@@ -1,0 +1,73 @@
+/*
+ * Measuring one cell: a fresh worker, warm-up, then batches of iterations
+ * until the median's 95% CI is narrow enough, the budget is spent or the
+ * maximum is reached. Raw samples are kept; nothing is printed here.
+ */
+#ifndef SPAWNBENCH_SAMPLER_H
+#define SPAWNBENCH_SAMPLER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cell.h"
+#include "config.h"
+#include "events.h"
+
+enum sample_column {
+	COLUMN_CREATE_US,
+	COLUMN_START_US,
+	COLUMN_COW_US,
+	COLUMN_ROUNDTRIP_US,
+	COLUMN_CHILD_MINFLT,
+	COLUMN_CHILD_MAJFLT,
+	COLUMN_PARENT_MINFLT,
+	COLUMN_PARENT_MAJFLT,
+	FIXED_COLUMNS,
+	/* then, per counted event: its scaled value, then enabled/running */
+};
+
+extern const char *const fixed_column_names[FIXED_COLUMNS];
+#define PHASE_COUNT 4 /* the first four columns are the phases */
+extern const char *const phase_names[PHASE_COUNT];
+
+struct sample_table {
+	size_t rows, capacity, columns;
+	double *values;              /* row-major; NaN where a value does not apply */
+};
+
+static inline double *sample_row(const struct sample_table *table, size_t row)
+{
+	return table->values + row * table->columns;
+}
+
+/* All of one column, copied out (caller frees). */
+double *sample_column(const struct sample_table *table, size_t column);
+
+enum cell_status { CELL_OK, CELL_NOT_APPLICABLE, CELL_SKIPPED, CELL_FAILED };
+
+struct cell_result {
+	enum cell_status status;
+	char reason[320];
+	bool interrupted;            /* stopped by a signal: the cell is dropped */
+	struct sample_table samples;
+	unsigned long worker_rss_kib;
+	unsigned worker_mappings;
+	uint64_t thp_bytes;
+	char clone_syscall[16];
+	double seconds;              /* wall time of the cell, set-up included */
+};
+
+struct sampler_paths {
+	const char *worker;
+	const char *helper;
+};
+
+/* Memory a cell needs: the heap, what its writes may copy, and a margin. */
+uint64_t cell_memory_needed(const struct cell *cell);
+
+void measure_cell(const struct cell *cell, const struct suite_config *config, const struct event_set *events,
+		  const struct sampler_paths *paths, struct cell_result *result);
+void cell_result_free(struct cell_result *result);
+
+#endif

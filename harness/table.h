@@ -1,0 +1,20 @@
+/* The compact table printed at the end of a run. */
+#ifndef SPAWNBENCH_TABLE_H
+#define SPAWNBENCH_TABLE_H
+
+#include <stdio.h>
+
+#include "config.h"
+#include "results.h"
+
+/*
+ * Per primitive and action: the roundtrip median at each heap size (cells
+ * that write nothing, first backing, layout and placement) and the fitted
+ * ms per GiB.
+ */
+void table_print(FILE *out, const struct run_results *results, const struct suite_config *config);
+
+/* "140us", "8.7ms", "1.23s" into buf. */
+void format_microseconds(double us, char *buf, size_t size);
+
+#endif

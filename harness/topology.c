@@ -1,0 +1,82 @@
+#include "topology.h"
+
+#include <hwloc.h>
+#include <hwloc/glibc-sched.h>
+#include <stdio.h>
+#include <string.h>
+
+static hwloc_topology_t topology;
+
+int topology_init(void)
+{
+	if (hwloc_topology_init(&topology) != 0)
+		return -1;
+	return hwloc_topology_load(topology);
+}
+
+void topology_close(void)
+{
+	if (topology)
+		hwloc_topology_destroy(topology);
+	topology = NULL;
+}
+
+unsigned topology_pu_count(void)
+{
+	int count = hwloc_get_nbobjs_by_type(topology, HWLOC_OBJ_PU);
+	return count > 0 ? (unsigned)count : 1;
+}
+
+/* A PU on another core than first's, if there is one, else another PU. */
+static hwloc_obj_t other_pu(hwloc_obj_t first)
+{
+	hwloc_obj_t first_core = hwloc_get_ancestor_obj_by_type(topology, HWLOC_OBJ_CORE, first);
+	hwloc_obj_t fallback = NULL;
+	for (unsigned i = 1; i < topology_pu_count(); i++) {
+		hwloc_obj_t pu = hwloc_get_obj_by_type(topology, HWLOC_OBJ_PU, i);
+		if (hwloc_get_ancestor_obj_by_type(topology, HWLOC_OBJ_CORE, pu) != first_core)
+			return pu;
+		if (!fallback)
+			fallback = pu;
+	}
+	return fallback;
+}
+
+bool topology_place(enum placement placement, struct placement_plan *plan, char *why, size_t why_size)
+{
+	memset(plan, 0, sizeof *plan);
+	plan->child_cpu = -1;
+	if (placement == PLACEMENT_ANY)
+		return true;
+	hwloc_obj_t first = hwloc_get_obj_by_type(topology, HWLOC_OBJ_PU, 0);
+	if (!first) {
+		snprintf(why, why_size, "hwloc found no processing unit");
+		return false;
+	}
+	plan->bind = true;
+	hwloc_cpuset_to_glibc_sched_affinity(topology, first->cpuset, &plan->worker_cpus, sizeof plan->worker_cpus);
+	if (placement == PLACEMENT_OTHER_CPU) {
+		hwloc_obj_t other = other_pu(first);
+		if (!other) {
+			snprintf(why, why_size, "other-cpu needs two CPUs, hwloc found %u", topology_pu_count());
+			return false;
+		}
+		plan->child_cpu = (int)other->os_index;
+	}
+	return true;
+}
+
+char *topology_xml(void)
+{
+	char *xml = NULL;
+	int length;
+	if (hwloc_topology_export_xmlbuffer(topology, &xml, &length, 0) != 0)
+		return NULL;
+	return xml;
+}
+
+void topology_free_xml(char *xml)
+{
+	if (xml)
+		hwloc_free_xmlbuffer(topology, xml);
+}

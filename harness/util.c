@@ -1,0 +1,136 @@
+#define _GNU_SOURCE
+#include "util.h"
+
+#include <ctype.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void print_message(const char *format, va_list args)
+{
+	fputs("spawnbench: ", stderr);
+	vfprintf(stderr, format, args);
+	fputc('\n', stderr);
+}
+
+void die_bad_input(const char *format, ...)
+{
+	va_list args;
+	va_start(args, format);
+	print_message(format, args);
+	va_end(args);
+	exit(EXIT_BAD_INPUT);
+}
+
+void die(const char *format, ...)
+{
+	va_list args;
+	va_start(args, format);
+	print_message(format, args);
+	va_end(args);
+	exit(EXIT_RUN_FAILED);
+}
+
+void warn(const char *format, ...)
+{
+	va_list args;
+	va_start(args, format);
+	print_message(format, args);
+	va_end(args);
+}
+
+void *xmalloc(size_t size)
+{
+	void *pointer = malloc(size ? size : 1);
+	if (!pointer)
+		die("out of memory");
+	return pointer;
+}
+
+void *xcalloc(size_t count, size_t size)
+{
+	void *pointer = calloc(count ? count : 1, size ? size : 1);
+	if (!pointer)
+		die("out of memory");
+	return pointer;
+}
+
+void *xrealloc(void *pointer, size_t size)
+{
+	pointer = realloc(pointer, size ? size : 1);
+	if (!pointer)
+		die("out of memory");
+	return pointer;
+}
+
+char *xstrdup(const char *text)
+{
+	char *copy = strdup(text);
+	if (!copy)
+		die("out of memory");
+	return copy;
+}
+
+char *xasprintf(const char *format, ...)
+{
+	va_list args;
+	char *text;
+	va_start(args, format);
+	int length = vasprintf(&text, format, args);
+	va_end(args);
+	if (length < 0)
+		die("out of memory");
+	return text;
+}
+
+char *trim(char *text)
+{
+	while (isspace((unsigned char)*text))
+		text++;
+	size_t length = strlen(text);
+	while (length && isspace((unsigned char)text[length - 1]))
+		text[--length] = '\0';
+	return text;
+}
+
+char *read_text_file(const char *path)
+{
+	FILE *file = fopen(path, "r");
+	if (!file)
+		return NULL;
+	char *text = NULL;
+	size_t size = 0;
+	ssize_t length = getdelim(&text, &size, '\0', file);
+	fclose(file);
+	if (length < 0) {
+		free(text);
+		return NULL;
+	}
+	while (length > 0 && text[length - 1] == '\n')
+		text[--length] = '\0';
+	return text;
+}
+
+const char *project_root(void)
+{
+	static char root[PATH_MAX];
+	if (root[0])
+		return root;
+	const char *override = getenv("SPAWNBENCH_ROOT");
+	if (override) {
+		snprintf(root, sizeof root, "%s", override);
+		return root;
+	}
+	ssize_t length = readlink("/proc/self/exe", root, sizeof root - 1);
+	if (length < 0)
+		die("cannot read /proc/self/exe");
+	root[length] = '\0';
+	for (int level = 0; level < 2; level++) { /* strip "/spawnbench", then "/build" */
+		char *slash = strrchr(root, '/');
+		if (slash && slash != root)
+			*slash = '\0';
+	}
+	return root;
+}

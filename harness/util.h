@@ -1,0 +1,38 @@
+/* Errors, allocation and small string helpers for the orchestrator. */
+#ifndef SPAWNBENCH_UTIL_H
+#define SPAWNBENCH_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdnoreturn.h>
+
+/* Exit statuses, as the README lists them. */
+enum exit_status {
+	EXIT_OK = 0,
+	EXIT_RUN_FAILED = 1,    /* could not run: missing dependency, no cell measured */
+	EXIT_BAD_INPUT = 2,     /* bad option, config, value or bundle */
+	EXIT_REGRESSION = 3,    /* --compare found a significant regression */
+	EXIT_INTERRUPTED = 130, /* Ctrl-C or SIGTERM: the bundle keeps the finished cells */
+};
+
+/* One line "spawnbench: MESSAGE" on stderr, then exit 2 / exit 1. */
+noreturn void die_bad_input(const char *format, ...) __attribute__((format(printf, 1, 2)));
+noreturn void die(const char *format, ...) __attribute__((format(printf, 1, 2)));
+void warn(const char *format, ...) __attribute__((format(printf, 1, 2)));
+
+void *xmalloc(size_t size);
+void *xcalloc(size_t count, size_t size);
+void *xrealloc(void *pointer, size_t size);
+char *xstrdup(const char *text);
+char *xasprintf(const char *format, ...) __attribute__((format(printf, 1, 2)));
+
+/* Strips leading and trailing white space in place; returns text. */
+char *trim(char *text);
+
+/* Reads a whole small file (e.g. under /proc) without its trailing newline; NULL if unreadable. */
+char *read_text_file(const char *path);
+
+/* Directory holding the spawnbench tree (build/.. of the running binary). */
+const char *project_root(void);
+
+#endif

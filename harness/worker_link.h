@@ -1,0 +1,37 @@
+/*
+ * The orchestrator's end of one worker: start it pinned and in a process
+ * group of its own, talk to it line by line with a deadline, and kill and
+ * reap it and every child it left on any path.
+ */
+#ifndef SPAWNBENCH_WORKER_LINK_H
+#define SPAWNBENCH_WORKER_LINK_H
+
+#include <stddef.h>
+#include <signal.h>
+#include <sys/types.h>
+
+#include "topology.h"
+
+struct worker_link {
+	pid_t pid;                 /* also the process group */
+	int to_worker, from_worker;
+	char buffer[1 << 16];
+	size_t buffered;
+};
+
+enum read_result { READ_LINE, READ_EOF, READ_TIMEOUT, READ_INTERRUPTED };
+
+/* Set by SIGINT/SIGTERM; every wait checks it. */
+extern volatile sig_atomic_t stop_requested;
+
+void worker_link_install_signal_handlers(void);
+
+int worker_link_start(struct worker_link *link, char *const argv[], const struct placement_plan *placement);
+int worker_link_send(struct worker_link *link, const char *line);
+enum read_result worker_link_read_line(struct worker_link *link, char *line, size_t size, double timeout_seconds);
+/* Kills the worker's process group and reaps all of it. */
+void worker_link_kill(struct worker_link *link);
+/* Waits for the worker to exit; returns "" or what went wrong, in words, in why. */
+void worker_link_finish(struct worker_link *link, char *why, size_t why_size);
+
+#endif
