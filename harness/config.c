@@ -229,8 +229,8 @@ int config_set(struct suite_config *config, const char *section, const char *key
 	int result = option->apply(config, trim(copy), problem, sizeof problem);
 	free(copy);
 	if (result != 0) {
-		snprintf(why, why_size, "%s = %s: %s", key, value, problem);
-		return -1;
+		snprintf(why, why_size, "%s", problem);
+		return CONFIG_BAD_VALUE;
 	}
 	size_t index = (size_t)(option - option_table);
 	free(config->text[index]);
@@ -264,11 +264,19 @@ struct ini_context {
 static int handle_ini_line(void *user, const char *section, const char *key, const char *value)
 {
 	struct ini_context *context = user;
+	char problem[400];
 	if (context->why[0])
 		return 0; /* report only the first error */
 	if (!key)
 		return 1; /* a section header */
-	return config_set(context->config, section, key, value, context->why, sizeof context->why) == 0;
+	int result = config_set(context->config, section, key, value, problem, sizeof problem);
+	if (result == 0)
+		return 1;
+	if (result == CONFIG_BAD_VALUE)
+		snprintf(context->why, sizeof context->why, "%s = %s: %s", key, value, problem);
+	else
+		snprintf(context->why, sizeof context->why, "%s", problem);
+	return 0;
 }
 
 int config_load(struct suite_config *config, const char *path, char *why, size_t why_size)

@@ -67,7 +67,12 @@ extern const size_t option_count;
 void config_init(struct suite_config *config);
 void config_free(struct suite_config *config);
 
-/* Sets option `key` from text; -1 with why if the key is unknown or the value bad. */
+/*
+ * Sets option `key` from text. Returns 0; CONFIG_BAD_KEY if the key is unknown
+ * or in the wrong section; CONFIG_BAD_VALUE if the value is bad; the problem in why.
+ */
+#define CONFIG_BAD_KEY (-1)
+#define CONFIG_BAD_VALUE (-2)
 int config_set(struct suite_config *config, const char *section, const char *key, const char *value,
 	       char *why, size_t why_size);
 

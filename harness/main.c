@@ -152,11 +152,11 @@ static void load_suite(const struct cli *cli, struct suite_config *config)
 	for (size_t i = 0; i < cli->override_count; i++) {
 		const struct override *o = &cli->overrides[i];
 		if (config_set(config, NULL, o->option->key, o->value, why, sizeof why) != 0)
-			die_bad_input("option --%s: %s", o->option->key, why);
+			die_bad_input("option --%s %s: %s", o->option->key, o->value, why);
 	}
 	if (config->min_iterations > config->max_iterations)
-		die_bad_input("%s: min_iterations (%lu) is above max_iterations (%lu)", path, config->min_iterations,
-			      config->max_iterations);
+		die_bad_input("min_iterations %lu is above max_iterations %lu (from %s and the command line)",
+			      config->min_iterations, config->max_iterations, path);
 }
 
 static void list_suites(void)
@@ -265,8 +265,8 @@ static int run_suite(const struct cli *cli, int argc, char **argv)
 	if (topology_init() != 0)
 		die("hwloc could not load the machine's topology");
 	plan_build(&run.plan, &run.config);
-	char *worker = xasprintf("%s/build/spawnbench-worker", project_root());
-	char *helper = xasprintf("%s/build/spawnbench-helper", project_root());
+	char *worker = xasprintf("%s/spawnbench-worker", binary_dir());
+	char *helper = xasprintf("%s/spawnbench-helper", binary_dir());
 	run.paths = (struct sampler_paths){ worker, helper };
 	worker_link_install_signal_handlers();
 	if (bundle_open(&run.bundle, cli->output_dir, &run.config, &run.events, argc, argv, why, sizeof why) != 0)

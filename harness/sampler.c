@@ -146,6 +146,7 @@ struct sampling {
 	struct worker_link link;
 	struct cell_result *result;
 	size_t counted_events;
+	bool worker_gone;            /* its output closed: reap it and say how it ended */
 };
 
 /* Runs count iterations; keep: store them. Returns 0, or -1 with the result's status set. */
@@ -163,7 +164,7 @@ static int run_batch(struct sampling *s, unsigned long count, bool keep)
 			return set_status(s->result, CELL_FAILED, "an iteration ran past the %.0f s timeout: killed",
 					  s->config->timeout_seconds), -1;
 		if (got == READ_EOF)
-			return set_status(s->result, CELL_FAILED, "worker ended without a word"), -1;
+			return s->worker_gone = true, set_status(s->result, CELL_FAILED, "worker ended without a word"), -1;
 		if (strncmp(line, "fail ", 5) == 0)
 			return set_status(s->result, CELL_FAILED, "%s", line + 5), -1;
 		if (i == count && sscanf(line, "end clone=%15s", s->result->clone_syscall) == 1)
@@ -221,7 +222,9 @@ static int read_ready(struct sampling *s)
 	enum read_result got = worker_link_read_line(&s->link, line, sizeof line, timeout);
 	if (got == READ_INTERRUPTED)
 		return s->result->interrupted = true, -1;
-	if (got != READ_LINE)
+	if (got == READ_EOF)
+		return s->worker_gone = true, set_status(s->result, CELL_FAILED, "worker ended without a word"), -1;
+	if (got == READ_TIMEOUT)
 		return set_status(s->result, CELL_FAILED, "worker did not set up its heap within %.0f s", timeout), -1;
 	if (strncmp(line, "skip ", 5) == 0)
 		return set_status(s->result, CELL_SKIPPED, "%s", line + 5), -1;
@@ -268,6 +271,12 @@ static void run_worker(struct sampling *s, char **argv, const struct placement_p
 		return;
 	}
 	converse(s);
+	if (s->worker_gone) {
+		worker_link_finish(&s->link, why, sizeof why);
+		if (why[0])
+			set_status(s->result, CELL_FAILED, "%s", why);
+		return;
+	}
 	if (s->result->status != CELL_OK || s->result->interrupted) {
 		worker_link_kill(&s->link);
 		return;

@@ -113,24 +113,33 @@ char *read_text_file(const char *path)
 	return text;
 }
 
+/* Strips the last path component of path, in place. */
+static void strip_last_component(char *path)
+{
+	char *slash = strrchr(path, '/');
+	if (slash && slash != path)
+		*slash = '\0';
+}
+
+const char *binary_dir(void)
+{
+	static char directory[PATH_MAX];
+	if (directory[0])
+		return directory;
+	ssize_t length = readlink("/proc/self/exe", directory, sizeof directory - 1);
+	if (length < 0)
+		die("cannot read /proc/self/exe");
+	directory[length] = '\0';
+	strip_last_component(directory);
+	return directory;
+}
+
 const char *project_root(void)
 {
 	static char root[PATH_MAX];
-	if (root[0])
-		return root;
-	const char *override = getenv("SPAWNBENCH_ROOT");
-	if (override) {
-		snprintf(root, sizeof root, "%s", override);
-		return root;
-	}
-	ssize_t length = readlink("/proc/self/exe", root, sizeof root - 1);
-	if (length < 0)
-		die("cannot read /proc/self/exe");
-	root[length] = '\0';
-	for (int level = 0; level < 2; level++) { /* strip "/spawnbench", then "/build" */
-		char *slash = strrchr(root, '/');
-		if (slash && slash != root)
-			*slash = '\0';
+	if (!root[0]) {
+		snprintf(root, sizeof root, "%s", binary_dir());
+		strip_last_component(root);
 	}
 	return root;
 }

@@ -34,5 +34,7 @@ char *read_text_file(const char *path);
 
 /* Directory holding the spawnbench tree (build/.. of the running binary). */
 const char *project_root(void);
+/* Directory of the running binary, where the worker and the helper are built too. */
+const char *binary_dir(void);
 
 #endif

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# spawnbench's entry point. Installs the Debian packages it needs (as root;
+# otherwise prints the apt-get line), builds when the build is out of date,
+# then runs the orchestrator with the arguments given:
+#   ./run.sh --suite fork        the main suite (the default)
+#   ./run.sh --test              the tests (make test)
+#   ./run.sh --help              every option
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+# to build and run: compiler, libc's static archive (for the worker), the libraries, the tools
+run_packages=(gcc make pkg-config libc6-dev libhwloc-dev hwloc libpfm4-dev libgsl-dev libjansson-dev
+	libinih-dev gnuplot-nox hyperfine)
+test_packages=(libcmocka-dev procps)
+
+missing_packages() {
+	local package
+	for package in "$@"; do
+		dpkg-query -W -f='${Status}\n' "$package" 2>/dev/null | grep -q '^install ok installed$' ||
+			echo "$package"
+	done
+}
+
+ensure_packages() {
+	local missing
+	missing=$(missing_packages "$@" | tr '\n' ' ')
+	missing=${missing% }
+	[ -z "$missing" ] && return 0
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "run.sh: missing Debian packages; install them with:" >&2
+		echo "  sudo apt-get install -y $missing" >&2
+		exit 1
+	fi
+	echo "run.sh: installing $missing" >&2
+	apt-get update -qq >&2
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >&2
+}
+
+build() {
+	make -C "$here" --no-print-directory -q all 2>/dev/null || make -C "$here" --no-print-directory -s all
+}
+
+if [ "${1:-}" = --test ]; then
+	ensure_packages "${run_packages[@]}" "${test_packages[@]}"
+	exec make -C "$here" --no-print-directory test
+fi
+ensure_packages "${run_packages[@]}"
+build
+exec "$here/build/spawnbench" "$@"

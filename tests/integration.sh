@@ -1,0 +1,192 @@
+#!/usr/bin/env bash
+# Integration tests: run the real orchestrator on small sweeps and check what
+# the bundle says. Timing assertions compare ratios with wide margins.
+#   tests/integration.sh          all tests
+#   tests/integration.sh smoke    one short run (used under the sanitizers)
+set -u
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+bin=${SPAWNBENCH_BIN:-$here/build/spawnbench}
+case $bin in /*) ;; *) bin=$here/$bin ;; esac
+scratch=$(mktemp -d /tmp/spawnbench-tests.XXXXXX)
+trap 'rm -rf "$scratch"' EXIT
+passed=0 failed=0 skipped=0
+
+pass() { passed=$((passed + 1)); echo "PASS $1"; }
+fail() { failed=$((failed + 1)); echo "FAIL $1: $2"; }
+skip() { skipped=$((skipped + 1)); echo "SKIP $1: $2"; }
+
+# spawnbench ARGS...: a quiet run into a fresh bundle directory; sets $bundle and $status
+spawnbench() {
+	bundle=$scratch/bundle.$RANDOM$RANDOM
+	"$bin" --output "$bundle" "$@" >"$scratch/stdout" 2>"$scratch/stderr"
+	status=$?
+}
+
+# value SUMMARY COLUMN KEY=VALUE...: the column of the one summary.csv row matching every KEY=VALUE
+value() {
+	local file=$1 column=$2
+	shift 2
+	awk -F, -v column="$column" -v filters="$*" '
+		NR == 1 { for (i = 1; i <= NF; i++) index_of[$i] = i; n = split(filters, f, " "); next }
+		{
+			for (k = 1; k <= n; k++) { split(f[k], kv, "="); if ($(index_of[kv[1]]) != kv[2]) next }
+			print $(index_of[column]); exit
+		}' "$file"
+}
+
+# within A B FRACTION: |A - B| <= FRACTION * B
+within() { awk -v a="$1" -v b="$2" -v f="$3" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(a != "" && d <= f * b) }'; }
+# at_most A B: A <= B
+at_most() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a != "" && b != "" && a + 0 <= b + 0) }'; }
+
+quick_sampling=(--warmup 1 --min-iterations 8 --budget 0.3s)
+
+test_child_faults_equal_pages_written() {
+	local name=child_faults_equal_pages_written pages=8192 # 64 MiB x 0.5 / 4 KiB
+	spawnbench "${quick_sampling[@]}" --primitives fork,clone,clone-vm --action exit --heap 64M --ratios 0.5 \
+		--writer child,parent --backing private,shared
+	[ $status = 0 ] || { fail $name "run exited $status: $(tail -1 "$scratch/stderr")"; return; }
+	local s=$bundle/summary.csv p faults
+	for p in fork clone; do
+		faults=$(value "$s" child_minflt primitive=$p backing=private writer=child phase=cow)
+		within "$faults" $pages 0.02 || { fail $name "$p child, private: $faults faults for $pages pages"; return; }
+		faults=$(value "$s" parent_minflt primitive=$p backing=private writer=parent phase=cow)
+		within "$faults" $pages 0.02 || { fail $name "$p parent, private: $faults faults for $pages pages"; return; }
+		# shared: the parent's pages are never write-protected, so its writes take no fault
+		faults=$(value "$s" parent_minflt primitive=$p backing=shared writer=parent phase=cow)
+		at_most "$faults" $((pages / 50)) || { fail $name "$p parent, shared: $faults faults"; return; }
+	done
+	# clone-vm: the child writes the parent's own pages, nothing to copy
+	faults=$(value "$s" child_minflt primitive=clone-vm backing=private writer=child phase=cow)
+	at_most "$faults" $((pages / 50)) || { fail $name "clone-vm child: $faults faults"; return; }
+	pass $name
+}
+
+test_fork_grows_vfork_does_not() {
+	local name=fork_grows_with_heap_vfork_does_not
+	spawnbench "${quick_sampling[@]}" --primitives fork,vfork --action exit --heap 0,256M --ratios 0
+	[ $status = 0 ] || { fail $name "run exited $status"; return; }
+	local s=$bundle/summary.csv
+	local fork0 fork256 vfork0 vfork256
+	fork0=$(value "$s" median_us primitive=fork heap_bytes=0 phase=roundtrip)
+	fork256=$(value "$s" median_us primitive=fork heap_bytes=268435456 phase=roundtrip)
+	vfork0=$(value "$s" median_us primitive=vfork heap_bytes=0 phase=roundtrip)
+	vfork256=$(value "$s" median_us primitive=vfork heap_bytes=268435456 phase=roundtrip)
+	at_most "$(awk -v a="$fork0" 'BEGIN { print 5 * a }')" "$fork256" ||
+		{ fail $name "fork roundtrip $fork0 us at 0, $fork256 us at 256M: less than 5x"; return; }
+	at_most "$vfork256" "$(awk -v a="$vfork0" 'BEGIN { print 2 * a }')" ||
+		{ fail $name "vfork roundtrip $vfork0 us at 0, $vfork256 us at 256M: more than 2x"; return; }
+	pass "$name (fork ${fork0} -> ${fork256} us, vfork ${vfork0} -> ${vfork256} us)"
+}
+
+test_thp_took_or_skipped() {
+	local name=thp_backing_took_or_skipped
+	spawnbench "${quick_sampling[@]}" --primitives fork --action exit --heap 64M --ratios 0 --backing thp
+	[ $status = 0 ] || { fail $name "run exited $status"; return; }
+	local cell_status huge
+	cell_status=$(value "$bundle/summary.csv" status primitive=fork phase=roundtrip)
+	huge=$(grep -o '"heap_thp_bytes": [0-9]*' "$bundle/meta.json" | head -1 | grep -o '[0-9]*$')
+	case $cell_status in
+	ok) at_most $((64 * 1048576 * 9 / 10)) "$huge" && pass "$name (AnonHugePages $((huge >> 20)) MiB)" ||
+		fail $name "cell ok but AnonHugePages only $huge bytes" ;;
+	skipped:*THP*) pass "$name (skipped: $cell_status)" ;;
+	*) fail $name "status '$cell_status'" ;;
+	esac
+}
+
+test_interrupted_run_leaves_valid_bundle() {
+	local name=interrupted_run_leaves_valid_bundle signal
+	for signal in INT TERM; do
+		bundle=$scratch/interrupted.$signal
+		"$bin" --output "$bundle" --suite quick --budget 0.5s >/dev/null 2>"$scratch/stderr" &
+		local pid=$!
+		sleep 3
+		kill -s $signal $pid
+		wait $pid
+		status=$?
+		[ $status -ge 128 ] || { fail $name "SIGINT run exited $status"; return; }
+		[ -d "$bundle" ] && [ ! -e "$bundle.partial" ] || { fail $name "no final bundle, or a .partial left"; return; }
+		grep -q '"status": "interrupted"' "$bundle/meta.json" || { fail $name "meta.json not marked interrupted"; return; }
+		local rows
+		rows=$(awk -F, 'NR > 1 && $NF == "ok"' "$bundle/summary.csv" | wc -l)
+		[ "$rows" -gt 0 ] || { fail $name "no finished cell kept after SIG$signal"; return; }
+		pgrep -f spawnbench-worker >/dev/null && { fail $name "a worker survived SIG$signal"; return; }
+	done
+	pass $name
+}
+
+test_bad_input_writes_nothing() {
+	local name=bad_input_exits_2_and_writes_nothing out=$scratch/never
+	printf '[suite]\nheap = 0, 1M\n[sampling]\nbudgett = 2s\n' >"$scratch/bad.conf"
+	"$bin" --config "$scratch/bad.conf" --output "$out" >/dev/null 2>"$scratch/stderr"
+	[ $? = 2 ] || { fail $name "bad config did not exit 2"; return; }
+	grep -q "bad.conf:4: unknown key 'budgett'" "$scratch/stderr" || { fail $name "message: $(cat "$scratch/stderr")"; return; }
+	"$bin" --suite quick --heap 0,5X --output "$out" >/dev/null 2>"$scratch/stderr"
+	[ $? = 2 ] && grep -q -- "--heap.*5X" "$scratch/stderr" || { fail $name "--heap 5X: $(cat "$scratch/stderr")"; return; }
+	"$bin" --suite nosuchsuite --output "$out" >/dev/null 2>"$scratch/stderr"
+	[ $? = 2 ] && grep -q "nosuchsuite" "$scratch/stderr" || { fail $name "--suite nosuchsuite"; return; }
+	"$bin" --frobnicate >/dev/null 2>"$scratch/stderr"
+	[ $? = 2 ] && grep -q -- "--frobnicate" "$scratch/stderr" || { fail $name "--frobnicate"; return; }
+	[ ! -e "$out" ] && [ ! -e "$out.partial" ] || { fail $name "a bundle was written"; return; }
+	mkdir -p "$scratch/kept" && echo precious >"$scratch/kept/file"
+	"$bin" --suite quick --output "$scratch/kept" >/dev/null 2>"$scratch/stderr"
+	[ $? = 2 ] && [ "$(cat "$scratch/kept/file")" = precious ] || { fail $name "existing --output not kept"; return; }
+	pass $name
+}
+
+test_failed_cell_does_not_stop_the_run() {
+	local name=failed_cells_are_recorded_and_the_run_goes_on
+	spawnbench "${quick_sampling[@]}" --primitives fork --action exec,exit --heap 0 --exec /nonexistent/program
+	local exec_status exit_status
+	exec_status=$(value "$bundle/summary.csv" status action=exec phase=roundtrip)
+	exit_status=$(value "$bundle/summary.csv" status action=exit phase=roundtrip)
+	case "$exec_status/$exit_status" in
+	"failed: exec of /nonexistent/program failed in the child/ok") ;;
+	*) fail $name "exec: '$exec_status', exit: '$exit_status'"; return ;;
+	esac
+	# a worker killed from outside: its cell fails with the signal named, the next cell runs
+	bundle=$scratch/killed
+	"$bin" --output "$bundle" --primitives fork,vfork --action exit --heap 0 --ratios 0 --budget 3s --max-iterations 10000000 \
+		--ci-target 0.000001 >/dev/null 2>&1 &
+	local pid=$!
+	sleep 1.5
+	pkill -KILL -f spawnbench-worker
+	wait $pid
+	local killed ok
+	killed=$(value "$bundle/summary.csv" status primitive=fork phase=roundtrip)
+	ok=$(value "$bundle/summary.csv" status primitive=vfork phase=roundtrip)
+	case "$killed/$ok" in
+	"failed: worker killed by signal 9"*/ok) pass $name ;;
+	*) fail $name "killed worker: '$killed', next cell: '$ok'" ;;
+	esac
+}
+
+test_plain_progress_when_not_a_terminal() {
+	local name=plain_progress_lines_off_a_terminal
+	spawnbench "${quick_sampling[@]}" --primitives vfork --action exit --heap 0,1M --ratios 0
+	grep -q '^cell 2/2 vfork exit heap=1M .*: ok' "$scratch/stderr" && ! grep -q $'\r' "$scratch/stderr" &&
+		pass $name || fail $name "$(head -3 "$scratch/stderr")"
+}
+
+smoke() {
+	local name=smoke_run_every_primitive
+	spawnbench --warmup 1 --min-iterations 6 --budget 0.1s --primitives fork,vfork,posix_spawn,clone,clone-vm \
+		--action exit,exec --heap 0,1M --ratios 0,1 --writer child,parent
+	[ $status = 0 ] && grep -q '"status": "complete"' "$bundle/meta.json" &&
+		! grep -q ',"failed' "$bundle/summary.csv" && pass $name || fail $name "status $status: $(tail -2 "$scratch/stderr")"
+}
+
+if [ "${1:-}" = smoke ]; then
+	smoke
+else
+	smoke
+	test_child_faults_equal_pages_written
+	test_fork_grows_vfork_does_not
+	test_thp_took_or_skipped
+	test_bad_input_writes_nothing
+	test_failed_cell_does_not_stop_the_run
+	test_plain_progress_when_not_a_terminal
+	test_interrupted_run_leaves_valid_bundle
+fi
+echo "integration: $passed passed, $failed failed, $skipped skipped"
+[ $failed = 0 ]

@@ -1,0 +1,288 @@
+/* Unit tests: pure helpers of the orchestrator, table-driven where it helps. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "config.h"
+#include "parse.h"
+#include "plan.h"
+#include "primitive.h"
+#include "stats.h"
+
+static void test_sizes(void **state)
+{
+	(void)state;
+	static const struct { const char *text; uint64_t bytes; } good[] = {
+		{ "0", 0 }, { "4096", 4096 }, { "4K", 4096 }, { "4KiB", 4096 }, { "64M", 64ull << 20 },
+		{ "1G", 1ull << 30 }, { "1.5G", 3ull << 29 }, { "2GiB", 2ull << 30 }, { "1T", 1ull << 40 },
+	};
+	static const char *const bad[] = { "", "5X", "-1M", "1000", "0.5K", "M", "1G2", "nan", "2P" };
+	char why[128];
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		uint64_t bytes = 1;
+		assert_int_equal(parse_size(good[i].text, &bytes, why, sizeof why), 0);
+		assert_true(bytes == good[i].bytes);
+	}
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		uint64_t bytes;
+		why[0] = '\0';
+		assert_int_equal(parse_size(bad[i], &bytes, why, sizeof why), -1);
+		assert_true(why[0] != '\0');
+	}
+}
+
+static void test_format_size(void **state)
+{
+	(void)state;
+	static const struct { uint64_t bytes; const char *text; } cases[] = {
+		{ 0, "0" }, { 4096, "4K" }, { 1ull << 20, "1M" }, { 3ull << 29, "1536M" }, { 4ull << 30, "4G" }, { 100, "100" },
+	};
+	char text[32];
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		format_size(cases[i].bytes, text, sizeof text);
+		assert_string_equal(text, cases[i].text);
+	}
+}
+
+static void test_ratios_durations_layouts(void **state)
+{
+	(void)state;
+	char why[128];
+	double value;
+	unsigned fragments;
+	assert_int_equal(parse_ratio("0.5", &value, why, sizeof why), 0);
+	assert_true(value == 0.5);
+	assert_int_equal(parse_ratio("1.01", &value, why, sizeof why), -1);
+	assert_int_equal(parse_ratio("-0.1", &value, why, sizeof why), -1);
+	assert_int_equal(parse_duration("500ms", &value, why, sizeof why), 0);
+	assert_true(fabs(value - 0.5) < 1e-12);
+	assert_int_equal(parse_duration("2m", &value, why, sizeof why), 0);
+	assert_true(value == 120);
+	assert_int_equal(parse_duration("0s", &value, why, sizeof why), -1);
+	assert_int_equal(parse_duration("3 hours", &value, why, sizeof why), -1);
+	assert_int_equal(parse_layout("contiguous", &fragments, why, sizeof why), 0);
+	assert_int_equal(fragments, 0);
+	assert_int_equal(parse_layout("fragmented:1000", &fragments, why, sizeof why), 0);
+	assert_int_equal(fragments, 1000);
+	assert_int_equal(parse_layout("fragmented:1", &fragments, why, sizeof why), -1);
+	assert_int_equal(parse_layout("fragmented", &fragments, why, sizeof why), -1);
+}
+
+static void test_split_list(void **state)
+{
+	(void)state;
+	char text[] = " fork ,vfork,  clone-vm ";
+	char *items[4];
+	assert_int_equal(split_list(text, items, 4), 3);
+	assert_string_equal(items[0], "fork");
+	assert_string_equal(items[2], "clone-vm");
+	char empty_item[] = "fork,,vfork";
+	assert_int_equal(split_list(empty_item, items, 4), -1);
+	char too_many[] = "a,b,c";
+	assert_int_equal(split_list(too_many, items, 2), -1);
+}
+
+/* Writes text to a temporary INI file; returns its path (static storage). */
+static const char *write_config(const char *text)
+{
+	static char path[] = "/tmp/spawnbench-test-XXXXXX.conf";
+	strcpy(path, "/tmp/spawnbench-test-XXXXXX.conf");
+	int fd = mkstemps(path, 5);
+	assert_true(fd >= 0);
+	assert_true(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
+	close(fd);
+	return path;
+}
+
+static void expect_config_error(const char *text, const char *expected)
+{
+	struct suite_config config;
+	char why[512];
+	const char *path = write_config(text);
+	config_init(&config);
+	assert_int_equal(config_load(&config, path, why, sizeof why), -1);
+	char *located = strstr(why, path);
+	assert_non_null(located);
+	if (!strstr(why, expected))
+		fail_msg("expected '%s' in '%s'", expected, why);
+	config_free(&config);
+	unlink(path);
+}
+
+static void test_config_errors(void **state)
+{
+	(void)state;
+	expect_config_error("[suite]\nheap = 0, 1M\nfrobnicate = 3\n", ":3: unknown key 'frobnicate'");
+	expect_config_error("[suite]\n; a comment\nheap = 0, 5X\n", ":3: heap = 0, 5X: not a size");
+	expect_config_error("[suite]\nprimitives = fork, spork\n", ":2: primitives = fork, spork: 'spork' is not one of");
+	expect_config_error("[suite]\nbudget = 2s\n", ":2: key 'budget' belongs in [sampling]");
+	expect_config_error("[sampling]\nmin_iterations = -3\n", ":2: min_iterations = -3: not a whole number");
+	expect_config_error("[suite]\nratios = 0, 0.5, 0.5\n", "'0.5' is listed twice");
+	expect_config_error("[suite]\nthis line is no ini\n", ":2:");
+}
+
+static void test_config_loads(void **state)
+{
+	(void)state;
+	struct suite_config config;
+	char why[512];
+	const char *path = write_config("[suite]\nprimitives = vfork, fork\nheap = 0, 64M\nlayout = contiguous, "
+					"fragmented:100\n[sampling]\nbudget = 250ms\n");
+	config_init(&config);
+	assert_int_equal(config_load(&config, path, why, sizeof why), 0);
+	assert_int_equal(config.primitive_count, 2);
+	assert_string_equal(primitive_table[config.primitives[0]]->name, "vfork");
+	assert_true(config.heaps[1] == 64ull << 20);
+	assert_int_equal(config.layouts[1], 100);
+	assert_true(fabs(config.budget_seconds - 0.25) < 1e-12);
+	assert_int_equal(config.min_iterations, 10); /* the built-in default */
+	assert_int_equal(config_set(&config, NULL, "heap", "1G", why, sizeof why), 0);
+	assert_int_equal(config.heap_count, 1);
+	config_free(&config);
+	unlink(path);
+}
+
+static void test_median_ci_ranks(void **state)
+{
+	(void)state;
+	/* ranks of the order statistics bounding a 95% CI of the median (binomial tables) */
+	static const struct { size_t n, lo, hi; } cases[] = {
+		{ 6, 1, 6 }, { 10, 2, 9 }, { 20, 6, 15 }, { 100, 40, 61 },
+	};
+	size_t lo, hi;
+	assert_false(median_ci_ranks(5, &lo, &hi));
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		assert_true(median_ci_ranks(cases[i].n, &lo, &hi));
+		assert_int_equal(lo, cases[i].lo);
+		assert_int_equal(hi, cases[i].hi);
+	}
+}
+
+static void test_summarize(void **state)
+{
+	(void)state;
+	double values[10] = { 10, 9, 8, 7, 6, 5, 4, 3, 2, 1 };
+	struct summary s;
+	summarize(values, 10, &s);
+	assert_int_equal(s.n, 10);
+	assert_true(s.median == 5.5);
+	assert_true(s.mean == 5.5);
+	assert_true(fabs(s.stddev - 3.0276503540974917) < 1e-12);
+	assert_true(s.min == 1 && s.max == 10);
+	assert_true(fabs(s.p90 - 9.1) < 1e-12); /* linear interpolation between order statistics */
+	assert_true(s.ci_low == 2 && s.ci_high == 9);
+	assert_int_equal(s.outliers, 0);
+
+	double with_outlier[6] = { 1, 2, 3, 4, 100, NAN };
+	summarize(with_outlier, 6, &s);
+	assert_int_equal(s.n, 5); /* NaN skipped */
+	assert_true(s.median == 3);
+	assert_int_equal(s.outliers, 1);
+	assert_true(isnan(s.ci_low)); /* n = 5: no distribution-free 95% interval */
+}
+
+static void test_fit_line(void **state)
+{
+	(void)state;
+	double x[] = { 0, 0.25, 1, 4 }, y[4];
+	for (int i = 0; i < 4; i++)
+		y[i] = 140 + 36000 * x[i];
+	struct linear_fit fit;
+	assert_true(fit_line(x, y, 4, &fit));
+	assert_true(fabs(fit.intercept - 140) < 1e-6 && fabs(fit.slope - 36000) < 1e-6 && fabs(fit.r2 - 1) < 1e-12);
+	double same_x[] = { 1, 1, 1 };
+	assert_false(fit_line(same_x, y, 3, &fit));
+	double noisy_y[] = { 1, 3, 2, 4 }, noisy_x[] = { 1, 2, 3, 4 };
+	assert_true(fit_line(noisy_x, noisy_y, 4, &fit));
+	assert_true(fabs(fit.slope - 0.8) < 1e-12 && fabs(fit.r2 - 0.64) < 1e-12);
+}
+
+static struct cell make_cell(const char *primitive, enum action action, uint64_t heap, double ratio,
+			     enum writer writer)
+{
+	return (struct cell){ .primitive = (unsigned)primitive_index(primitive), .action = action,
+			      .heap_bytes = heap, .write_ratio = ratio, .writer = writer };
+}
+
+static void test_not_applicable_rules(void **state)
+{
+	(void)state;
+	struct suite_config config;
+	char why[160];
+	config_init(&config); /* ratios 0, writer child, pattern sequential */
+	static const struct { const char *primitive; enum action action; uint64_t heap; double ratio; enum writer writer;
+			      enum backing backing; unsigned fragments; const char *reason; } cases[] = {
+		{ "fork", ACTION_EXIT, 1 << 20, 0.5, WRITER_CHILD, BACKING_PRIVATE, 0, NULL },
+		{ "posix_spawn", ACTION_EXIT, 0, 0, WRITER_CHILD, BACKING_PRIVATE, 0, "always execs" },
+		{ "posix_spawn", ACTION_EXEC, 0, 0, WRITER_CHILD, BACKING_PRIVATE, 0, NULL },
+		{ "posix_spawn", ACTION_EXEC, 1 << 20, 0.5, WRITER_CHILD, BACKING_PRIVATE, 0, "exec'd program" },
+		{ "vfork", ACTION_EXIT, 1 << 20, 0.5, WRITER_CHILD, BACKING_PRIVATE, 0, "undefined" },
+		{ "vfork", ACTION_EXIT, 1 << 20, 0.5, WRITER_PARENT, BACKING_PRIVATE, 0, NULL },
+		{ "vfork", ACTION_EXIT, 1 << 20, 0, WRITER_CHILD, BACKING_PRIVATE, 0, NULL },
+		{ "clone-vm", ACTION_EXIT, 1 << 20, 1, WRITER_CHILD, BACKING_PRIVATE, 0, NULL }, /* the control */
+		{ "fork", ACTION_EXIT, 0, 0.5, WRITER_CHILD, BACKING_PRIVATE, 0, "writes nothing" },
+		{ "fork", ACTION_EXIT, 1 << 20, 0, WRITER_PARENT, BACKING_PRIVATE, 0, "writes nothing" },
+		{ "fork", ACTION_EXIT, 1 << 20, 0, WRITER_CHILD, BACKING_THP, 0, "at least 2M" },
+		{ "fork", ACTION_EXIT, 4 << 20, 0, WRITER_CHILD, BACKING_THP, 0, NULL },
+		{ "fork", ACTION_EXIT, 1 << 20, 0, WRITER_CHILD, BACKING_PRIVATE, 1000, "at least 1000 pages" },
+		{ "fork", ACTION_EXIT, 64 << 20, 0, WRITER_CHILD, BACKING_PRIVATE, 1000, NULL },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct cell cell = make_cell(cases[i].primitive, cases[i].action, cases[i].heap, cases[i].ratio,
+					     cases[i].writer);
+		cell.backing = cases[i].backing;
+		cell.fragments = cases[i].fragments;
+		const char *reason = cell_not_applicable(&cell, &config, why, sizeof why);
+		if (!cases[i].reason && reason)
+			fail_msg("case %zu: unexpected n/a: %s", i, reason);
+		if (cases[i].reason && (!reason || !strstr(reason, cases[i].reason)))
+			fail_msg("case %zu: expected n/a '%s', got '%s'", i, cases[i].reason, reason ? reason : "(none)");
+	}
+	config_free(&config);
+}
+
+static void test_plan_counts(void **state)
+{
+	(void)state;
+	struct suite_config config;
+	struct plan plan;
+	char why[256];
+	config_init(&config);
+	assert_int_equal(config_set(&config, NULL, "primitives", "fork, vfork, posix_spawn", why, sizeof why), 0);
+	assert_int_equal(config_set(&config, NULL, "action", "exit, exec", why, sizeof why), 0);
+	assert_int_equal(config_set(&config, NULL, "heap", "0, 64M", why, sizeof why), 0);
+	assert_int_equal(config_set(&config, NULL, "ratios", "0, 1", why, sizeof why), 0);
+	plan_build(&plan, &config);
+	assert_int_equal(plan.count, 3 * 2 * 2 * 2);
+	/* fork: 3 per action (0/0, 64M/0, 64M/1); vfork: exit and exec at 0 and 64M, ratio 0 only;
+	   posix_spawn: exec only, ratio 0 only */
+	assert_int_equal(plan.measured, 3 * 2 + 2 * 2 + 2);
+	plan_free(&plan);
+	config_free(&config);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sizes),
+		cmocka_unit_test(test_format_size),
+		cmocka_unit_test(test_ratios_durations_layouts),
+		cmocka_unit_test(test_split_list),
+		cmocka_unit_test(test_config_errors),
+		cmocka_unit_test(test_config_loads),
+		cmocka_unit_test(test_median_ci_ranks),
+		cmocka_unit_test(test_summarize),
+		cmocka_unit_test(test_fit_line),
+		cmocka_unit_test(test_not_applicable_rules),
+		cmocka_unit_test(test_plan_counts),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
