@@ -72,12 +72,18 @@ void counters_open(struct counters *counters)
 		counters->fd[i] = open_event(counters->spec[i], &counters->open_errno[i]);
 }
 
-void counters_start(const struct counters *counters)
+static void read_counter(int fd, struct counter_reading *reading)
+{
+	if (read(fd, reading, sizeof *reading) != sizeof *reading)
+		memset(reading, 0, sizeof *reading);
+}
+
+void counters_start(struct counters *counters)
 {
 	for (int i = 0; i < counters->count; i++) {
 		if (counters->fd[i] < 0)
 			continue;
-		ioctl(counters->fd[i], PERF_EVENT_IOC_RESET, 0);
+		read_counter(counters->fd[i], &counters->at_start[i]);
 		ioctl(counters->fd[i], PERF_EVENT_IOC_ENABLE, 0);
 	}
 }
@@ -89,15 +95,20 @@ void counters_stop(const struct counters *counters, struct counter_reading *read
 			ioctl(counters->fd[i], PERF_EVENT_IOC_DISABLE, 0);
 	for (int i = 0; i < counters->count; i++) {
 		memset(&readings[i], 0, sizeof readings[i]);
-		if (counters->fd[i] >= 0 && read(counters->fd[i], &readings[i], sizeof readings[i]) != sizeof readings[i])
-			readings[i].enabled_ns = readings[i].running_ns = 0;
+		if (counters->fd[i] < 0)
+			continue;
+		read_counter(counters->fd[i], &readings[i]);
+		readings[i].value -= counters->at_start[i].value;
+		readings[i].enabled_ns -= counters->at_start[i].enabled_ns;
+		readings[i].running_ns -= counters->at_start[i].running_ns;
 	}
 }
 
 void counters_close(struct counters *counters)
 {
-	for (int i = 0; i < counters->count; i++)
+	for (int i = 0; i < counters->count; i++) {
 		if (counters->fd[i] >= 0)
 			close(counters->fd[i]);
-	counters->count = 0;
+		counters->fd[i] = -1;
+	}
 }

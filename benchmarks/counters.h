@@ -23,14 +23,20 @@ struct counters {
 	int fd[MAX_EVENTS];            /* -1: could not be opened */
 	int open_errno[MAX_EVENTS];
 	const char *spec[MAX_EVENTS];
+	struct counter_reading at_start[MAX_EVENTS];
 };
 
 /* Parses spec and appends it; -1 if it is malformed or the list is full. */
 int counters_add(struct counters *counters, const char *spec);
 /* Opens every event for this process and the children it creates (inherit). */
 void counters_open(struct counters *counters);
-void counters_start(const struct counters *counters);
-void counters_stop(const struct counters *counters, struct counter_reading *readings);
+/* Closes the events' descriptors; counters_open opens them again. */
 void counters_close(struct counters *counters);
+/*
+ * An iteration's counts are differences of two reads: PERF_EVENT_IOC_RESET
+ * does not clear what exited inherited children have added to an event.
+ */
+void counters_start(struct counters *counters);
+void counters_stop(const struct counters *counters, struct counter_reading *readings);
 
 #endif

@@ -7,8 +7,16 @@
  * the orchestrator on stdin/stdout:
  *     -> ready rss_kb=N maps=N thp_bytes=N clone=clone3 events=ERRNO,...
  *        (or "skip REASON" / "fail REASON")
- *     <- run N        -> N lines "s CREATE START COW ROUNDTRIP CMIN CMAJ PMIN PMAJ [V/E/R ...]"
+ *     <- run N        -> N lines "s 0 CREATE START COW ROUNDTRIP CMIN CMAJ PMIN PMAJ"
  *                        (nanoseconds, "-" where a phase does not apply), then "end"
+ *     <- count N      -> the same with the events open: "s 1 ... V/E/R ..." per event
+ *     <- quit
+ *
+ * Plain and counted iterations are kept apart: an inherited event is copied
+ * into each child at creation and folded back at its exit, inside the timed
+ * windows, and opening or closing one (a tracepoint above all) disturbs the
+ * iterations that follow. So the events are opened only for a "count" block,
+ * after every plain iteration of the cell.
  *     <- quit
  */
 #define _GNU_SOURCE
@@ -51,6 +59,7 @@ struct worker {
 };
 
 struct sample {
+	bool counted;
 	int64_t create_ns, start_ns, cow_ns, roundtrip_ns;   /* -1: does not apply */
 	long child_minflt, child_majflt, parent_minflt, parent_majflt;
 	struct counter_reading readings[MAX_EVENTS];
@@ -188,7 +197,8 @@ static void set_up(struct worker *w)
 	w->clone_stack_top = (char *)stack + CLONE_STACK_BYTES;
 	set_up_exec(w);
 	set_up_heap(w);
-	counters_open(&w->counters);
+	counters_open(&w->counters); /* a probe: the errno of each event, for the orchestrator */
+	counters_close(&w->counters);
 	printf("ready rss_kb=%lu maps=%u thp_bytes=%" PRIu64 " events=", rss_kib, mappings,
 	       w->cell.backing == BACKING_THP ? anon_huge_bytes() : 0);
 	for (int i = 0; i < w->counters.count; i++)
@@ -299,7 +309,7 @@ static void fill_phases(const struct worker *w, struct sample *s, int64_t call_n
 		s->cow_ns = report->cow_end_ns - report->cow_start_ns;
 }
 
-static void run_iteration(struct worker *w, struct sample *s)
+static void run_iteration(struct worker *w, struct sample *s, bool counted)
 {
 	struct child_job job;
 	struct parent_write_sync sync;
@@ -309,8 +319,10 @@ static void run_iteration(struct worker *w, struct sample *s)
 
 	prepare_job(w, &job, &sync);
 	memset(w->report, 0, sizeof *w->report);
+	s->counted = counted;
+	if (counted)
+		counters_start(&w->counters);
 	getrusage(RUSAGE_SELF, &parent_before);
-	counters_start(&w->counters);
 
 	/* timed windows "create", "start" and "roundtrip" open: just before the call */
 	int64_t call_ns = monotonic_ns();
@@ -329,8 +341,9 @@ static void run_iteration(struct worker *w, struct sample *s)
 	int64_t reaped_ns = monotonic_ns();
 	/* window "roundtrip" closes: wait4 has returned the reaped child */
 
-	counters_stop(&w->counters, s->readings);
 	getrusage(RUSAGE_SELF, &parent_after);
+	if (counted)
+		counters_stop(&w->counters, s->readings);
 	check_child_status(w, status);
 	s->create_ns = returned_ns - call_ns;
 	s->roundtrip_ns = reaped_ns - call_ns;
@@ -352,7 +365,7 @@ static void print_ns(int64_t ns)
 
 static void print_sample(const struct worker *w, const struct sample *s)
 {
-	printf("s");
+	printf("s %d", s->counted);
 	print_ns(s->create_ns);
 	print_ns(s->start_ns);
 	print_ns(s->cow_ns);
@@ -360,7 +373,7 @@ static void print_sample(const struct worker *w, const struct sample *s)
 	printf(" %ld %ld %ld %ld", s->child_minflt, s->child_majflt, s->parent_minflt, s->parent_majflt);
 	for (int i = 0; i < w->counters.count; i++) {
 		const struct counter_reading *r = &s->readings[i];
-		if (w->counters.fd[i] < 0)
+		if (!s->counted || w->counters.open_errno[i])
 			printf(" -");
 		else
 			printf(" %" PRIu64 "/%" PRIu64 "/%" PRIu64, r->value, r->enabled_ns, r->running_ns);
@@ -374,15 +387,20 @@ static void serve(struct worker *w)
 	unsigned long count;
 	struct sample sample;
 	while (fgets(line, sizeof line, stdin)) {
+		bool counted = sscanf(line, "count %lu", &count) == 1;
 		if (strcmp(line, "quit\n") == 0)
 			return;
-		if (sscanf(line, "run %lu", &count) != 1)
+		if (!counted && sscanf(line, "run %lu", &count) != 1)
 			say_and_exit("fail", "unknown command from the orchestrator", 2);
+		if (counted)
+			counters_open(&w->counters);
 		for (unsigned long i = 0; i < count; i++) {
 			fflush(stdout); /* nothing buffered when a child is created */
-			run_iteration(w, &sample);
+			run_iteration(w, &sample, counted);
 			print_sample(w, &sample);
 		}
+		if (counted)
+			counters_close(&w->counters);
 		printf("end clone=%s\n", clone_used());
 		fflush(stdout);
 	}
@@ -399,7 +417,6 @@ int main(int argc, char **argv)
 	w.primitive = primitive_table[w.cell.primitive];
 	set_up(&w);
 	serve(&w);
-	counters_close(&w.counters);
 	heap_destroy(&w.heap);
 	return 0;
 }

@@ -93,7 +93,7 @@ static void start_csv_files(struct bundle *bundle)
 	write_dimension_header(bundle->summary);
 	fputs(",phase,n,median_us,ci_low_us,ci_high_us,mean_us,stddev_us,min_us,p90_us,p99_us,max_us,outliers",
 	      bundle->summary);
-	for (int column = PHASE_COUNT; column < FIXED_COLUMNS; column++)
+	for (int column = COLUMN_CHILD_MINFLT; column <= COLUMN_PARENT_MAJFLT; column++)
 		fprintf(bundle->summary, ",%s", fixed_column_names[column]);
 	write_event_headers(bundle->summary, bundle->events, false);
 	fputs(",status\n", bundle->summary);
@@ -130,6 +130,7 @@ static json_t *events_json(const struct event_set *events)
 		json_object_set_new(item, "qualified_name", event->qualified ? json_string(event->qualified) : json_null());
 		json_object_set_new(item, "not_counted_because",
 				    event->not_counted ? json_string(event->not_counted) : json_null());
+		json_object_set_new(item, "note", event->note ? json_string(event->note) : json_null());
 		json_array_append_new(array, item);
 	}
 	return array;
@@ -221,9 +222,12 @@ static void write_summary(struct bundle *bundle, const struct cell_summary *s)
 		for (size_t i = 0; i < sizeof stats / sizeof stats[0]; i++)
 			write_number(bundle->summary, p->n ? stats[i] : NAN, true);
 		fprintf(bundle->summary, ",%zu", p->outliers);
-		/* the counters' medians: skip the phases, and each event's scaling column */
-		for (size_t column = PHASE_COUNT; column < s->columns; column++)
-			if (column < FIXED_COLUMNS || (column - FIXED_COLUMNS) % 2 == 0)
+		/* the faults' and the events' medians (not the events' scaling columns) */
+		for (size_t column = COLUMN_CHILD_MINFLT; column < s->columns; column++)
+			if ((column > COLUMN_PARENT_MAJFLT && column < FIXED_COLUMNS) ||
+			    (column >= FIXED_COLUMNS && (column - FIXED_COLUMNS) % 2 == 1))
+				continue;
+			else
 				write_number(bundle->summary, s->medians[column], false);
 		write_text_field(bundle->summary, status);
 		fputs("\n", bundle->summary);
@@ -252,6 +256,9 @@ void bundle_add_cell(struct bundle *bundle, const struct cell_summary *summary, 
 			  "worker_mappings", (json_int_t)result->worker_mappings,
 			  "heap_thp_bytes", (json_int_t)result->thp_bytes,
 			  "clone_syscall", result->clone_syscall));
+	if (!isnan(summary->counted_roundtrip_us))
+		json_object_set_new(json_array_get(bundle->cells, json_array_size(bundle->cells) - 1),
+				    "counted_roundtrip_median_us", json_real(summary->counted_roundtrip_us));
 }
 
 static const char *fit_slope_unit(enum fit_model model)

@@ -134,6 +134,15 @@ static int set_description(struct suite_config *c, char *value, char *why, size_
 	return 0;
 }
 
+static int set_write_heap_limit(struct suite_config *c, char *value, char *why, size_t why_size)
+{
+	if (strcmp(value, "none") == 0) {
+		c->write_heap_limit = 0;
+		return 0;
+	}
+	return parse_size(value, &c->write_heap_limit, why, why_size);
+}
+
 static int set_exec(struct suite_config *c, char *value, char *why, size_t why_size)
 {
 	if (strcmp(value, "helper") != 0 && value[0] != '/') {
@@ -184,6 +193,8 @@ const struct option_spec option_table[] = {
 	{ "layout", "suite", "LIST", "contiguous, fragmented:N (N mappings)", "contiguous", set_layouts },
 	{ "placement", "suite", "LIST", "child's CPU: same-cpu, other-cpu, any", "same-cpu", set_placements },
 	{ "exec", "suite", "PROGRAM", "what an exec'ing child runs: helper, or an absolute path", "helper", set_exec },
+	{ "write_heap_limit", "suite", "SIZE", "measure writes (ratio > 0) on heaps up to this only, or none", "none",
+	  set_write_heap_limit },
 	{ "warmup", "sampling", "N", "iterations run first and not kept", "2", set_warmup },
 	{ "min_iterations", "sampling", "N", "kept iterations, at least", "10", set_min_iterations },
 	{ "max_iterations", "sampling", "N", "kept iterations, at most", "10000", set_max_iterations },

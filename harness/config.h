@@ -37,6 +37,7 @@ struct suite_config {
 	enum placement placements[PLACEMENT_COUNT];
 	size_t placement_count;
 	char exec[512];               /* "helper", or the program an exec'ing child runs */
+	uint64_t write_heap_limit;    /* writes measured on heaps up to this; 0: no limit */
 
 	unsigned long warmup;
 	unsigned long min_iterations;

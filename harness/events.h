@@ -1,27 +1,60 @@
 /*
- * The perf events a run counts: names as the user gave them, each probed
- * once before the run; the worker receives the encoded ones only.
+ * The perf events a run counts. Names are perf's (generic names, PMU-specific
+ * names with unit masks and modifiers as libpfm4 takes them, tracepoints
+ * "group:event"); each is encoded here and probed once by opening it. The
+ * worker receives only the encoded events that can be counted.
  */
 #ifndef SPAWNBENCH_EVENTS_H
 #define SPAWNBENCH_EVENTS_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
 
 #define MAX_RUN_EVENTS 32
 
 struct event {
-	char *name;          /* as requested, or a generated column name (tlb_flush_reason3) */
+	char *name;          /* as requested; tlb:tlb_flush also gives one event per flush reason */
 	char *column;        /* samples.csv / summary.csv column */
-	char *encoded;       /* worker spec TYPE:CONFIG:CONFIG1:CONFIG2:EXCLUDE[:FILTER], NULL if not counted */
-	char *qualified;     /* libpfm's fully qualified name, or the tracepoint */
-	char *not_counted;   /* why it cannot be counted, NULL if it can */
-	bool user_only;      /* kernel counting refused: user space only */
+	char *encoded;       /* TYPE:CONFIG:CONFIG1:CONFIG2:EXCLUDE[:FILTER] for the worker; NULL if not counted */
+	char *qualified;     /* libpfm's fully qualified name, or the tracepoint and its filter */
+	char *not_counted;   /* why it cannot be counted here, NULL if it can */
+	char *note;          /* a limit on what is counted (user space only), or NULL */
+	bool user_only;
 };
 
 struct event_set {
 	size_t count;
 	struct event events[MAX_RUN_EVENTS];
 };
+
+/* What encoding a name gives (unit-tested). */
+struct event_encoding {
+	uint32_t type;
+	uint64_t config, config1, config2;
+	bool exclude_user, exclude_kernel, exclude_hv;
+	char filter[64];
+	char qualified[256];
+};
+
+enum encode_result { ENCODE_OK, ENCODE_UNKNOWN, ENCODE_NO_TRACEFS, ENCODE_BAD_SYNTAX };
+
+/* Encodes one perf name (not the tlb:tlb_flush expansion); on failure why says what. */
+enum encode_result event_encode(const char *name, struct event_encoding *encoding, char *why, size_t why_size);
+
+/*
+ * Encodes and probes names into set. strict (names typed on the command line):
+ * an unknown or malformed name is an error, -1 with why. Otherwise it is
+ * recorded as not counted, with the reason, and the run goes on.
+ */
+int events_resolve(struct event_set *set, char *const *names, size_t count, bool strict, char *why, size_t why_size);
+void events_free(struct event_set *set);
+
+/* Prints which of a catalogue of useful events this machine can count, and why not. */
+void events_list(FILE *out);
+
+/* The tracefs events directory, or NULL when tracefs is not mounted. */
+const char *tracefs_events_dir(void);
 
 #endif

@@ -192,7 +192,8 @@ static void list_everything(void)
 		printf("  %-12s %s\n", primitive_table[i]->name, primitive_table[i]->summary);
 	printf("\ndimensions: action (exit, exec), heap (sizes), ratios (0..1), writer (child, parent),\n"
 	       "  pattern (sequential, random), backing (private, shared, thp),\n"
-	       "  layout (contiguous, fragmented:N), placement (same-cpu, other-cpu, any)\n");
+	       "  layout (contiguous, fragmented:N), placement (same-cpu, other-cpu, any)\n\n");
+	events_list(stdout);
 }
 
 struct run {
@@ -251,9 +252,21 @@ static int finish_run(struct run *run, double seconds)
 	       run->counts[CELL_SKIPPED], run->counts[CELL_FAILED], took);
 	printf("bundle: %s\n", run->bundle.final_path);
 	table_print(stdout, &run->results, &run->config);
+	table_print_counters(stdout, &run->results, &run->config, &run->events);
 	if (stop_requested)
 		return 128 + stop_requested;
 	return strcmp(status, "failed") == 0 ? EXIT_RUN_FAILED : EXIT_OK;
+}
+
+static void warn_uncounted_events(const struct event_set *events)
+{
+	for (size_t i = 0; i < events->count; i++) {
+		const struct event *event = &events->events[i];
+		if (event->not_counted && (i == 0 || strcmp(event->name, events->events[i - 1].name) != 0))
+			warn("%s not counted: %s", event->name, event->not_counted);
+		else if (event->note && (i == 0 || strcmp(event->name, events->events[i - 1].name) != 0))
+			warn("%s: %s", event->name, event->note);
+	}
 }
 
 static int run_suite(const struct cli *cli, int argc, char **argv)
@@ -264,6 +277,12 @@ static int run_suite(const struct cli *cli, int argc, char **argv)
 	load_suite(cli, &run.config);
 	if (topology_init() != 0)
 		die("hwloc could not load the machine's topology");
+	bool events_typed = false; /* names typed with --events must exist; a suite's may be for other CPUs */
+	for (size_t i = 0; i < cli->override_count; i++)
+		events_typed |= strcmp(cli->overrides[i].option->key, "events") == 0;
+	if (events_resolve(&run.events, run.config.event_names, run.config.event_count, events_typed, why, sizeof why) != 0)
+		die_bad_input("option --events: %s", why);
+	warn_uncounted_events(&run.events);
 	plan_build(&run.plan, &run.config);
 	char *worker = xasprintf("%s/spawnbench-worker", binary_dir());
 	char *helper = xasprintf("%s/spawnbench-helper", binary_dir());
@@ -275,6 +294,7 @@ static int run_suite(const struct cli *cli, int argc, char **argv)
 	run_cells(&run);
 	int status = finish_run(&run, progress_elapsed(&run.progress));
 	results_free(&run.results);
+	events_free(&run.events);
 	plan_free(&run.plan);
 	config_free(&run.config);
 	topology_close();

@@ -38,6 +38,18 @@ static const char *heap_rule(const struct cell *cell, char *why, size_t why_size
 	return NULL;
 }
 
+/* Rules from the suite's own bounds. */
+static const char *suite_rule(const struct cell *cell, const struct suite_config *config, char *why, size_t why_size)
+{
+	if (config->write_heap_limit && cell->write_ratio > 0 && cell->heap_bytes > config->write_heap_limit) {
+		char limit[32];
+		format_size(config->write_heap_limit, limit, sizeof limit);
+		snprintf(why, why_size, "this suite measures writes on heaps up to %s (write_heap_limit)", limit);
+		return why;
+	}
+	return NULL;
+}
+
 /* A cell that writes nothing is measured once, with the first writer, pattern and ratio. */
 static const char *duplicate_rule(const struct cell *cell, const struct suite_config *config,
 				  uint64_t pages_written, char *why, size_t why_size)
@@ -60,6 +72,8 @@ const char *cell_not_applicable(const struct cell *cell, const struct suite_conf
 	const char *reason = primitive_rule(cell, pages_written);
 	if (!reason)
 		reason = heap_rule(cell, why, why_size);
+	if (!reason)
+		reason = suite_rule(cell, config, why, why_size);
 	if (!reason)
 		reason = duplicate_rule(cell, config, pages_written, why, why_size);
 	return reason;

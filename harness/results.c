@@ -19,13 +19,18 @@ void results_add(struct run_results *results, const struct cell *cell, const str
 	summary->status = result->status;
 	snprintf(summary->reason, sizeof summary->reason, "%s", result->reason);
 	summary->columns = result->samples.columns;
+	/* timings and rusage from the plain iterations, perf counts from the counted ones */
 	for (size_t column = 0; column < result->samples.columns; column++) {
-		double *values = sample_column(&result->samples, column);
+		bool counted = column >= FIXED_COLUMNS;
+		double *values = sample_column_where(&result->samples, column, counted);
 		if (column < PHASE_COUNT)
 			summarize(values, result->samples.rows, &summary->phases[column]);
 		summary->medians[column] = median_of(values, result->samples.rows);
 		free(values);
 	}
+	double *counted_roundtrip = sample_column_where(&result->samples, COLUMN_ROUNDTRIP_US, true);
+	summary->counted_roundtrip_us = median_of(counted_roundtrip, result->samples.rows);
+	free(counted_roundtrip);
 }
 
 void results_free(struct run_results *results)

@@ -22,6 +22,7 @@ struct cell_summary {
 	struct summary phases[PHASE_COUNT];
 	double medians[MAX_COLUMNS];    /* every sample column's median (faults, counters) */
 	size_t columns;
+	double counted_roundtrip_us;    /* roundtrip median of the counted iterations; NaN without events */
 };
 
 struct run_results {

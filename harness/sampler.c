@@ -16,7 +16,7 @@
 
 const char *const fixed_column_names[FIXED_COLUMNS] = {
 	"create_us", "start_us", "cow_us", "roundtrip_us",
-	"child_minflt", "child_majflt", "parent_minflt", "parent_majflt",
+	"child_minflt", "child_majflt", "parent_minflt", "parent_majflt", "counted",
 };
 const char *const phase_names[PHASE_COUNT] = { "create", "start", "cow", "roundtrip" };
 
@@ -37,6 +37,23 @@ double *sample_column(const struct sample_table *table, size_t column)
 	for (size_t row = 0; row < table->rows; row++)
 		values[row] = sample_row(table, row)[column];
 	return values;
+}
+
+double *sample_column_where(const struct sample_table *table, size_t column, bool counted)
+{
+	double *values = sample_column(table, column);
+	for (size_t row = 0; row < table->rows; row++)
+		if ((sample_row(table, row)[COLUMN_COUNTED] != 0) != counted)
+			values[row] = NAN;
+	return values;
+}
+
+bool samples_have_counted_rows(const struct sample_table *table)
+{
+	for (size_t row = 0; row < table->rows; row++)
+		if (sample_row(table, row)[COLUMN_COUNTED] != 0)
+			return true;
+	return false;
 }
 
 static double *append_row(struct sample_table *table)
@@ -111,11 +128,17 @@ static char **worker_argv(const struct cell *cell, const struct suite_config *co
 	return argv;
 }
 
-/* Parses "s CREATE START COW ROUNDTRIP CMIN CMAJ PMIN PMAJ [V/E/R ...]" into row. */
+/* Parses "s COUNTED CREATE START COW ROUNDTRIP CMIN CMAJ PMIN PMAJ [V/E/R ...]" into row. */
 static int parse_sample(const char *line, double *row, size_t counted_events)
 {
-	const char *cursor = line + 1;
+	int counted, used;
+	if (sscanf(line, "s %d%n", &counted, &used) != 1)
+		return -1;
+	row[COLUMN_COUNTED] = counted;
+	const char *cursor = line + used;
 	for (size_t column = 0; column < FIXED_COLUMNS + counted_events; column++) {
+		if (column == COLUMN_COUNTED)
+			continue;
 		char field[96];
 		int used;
 		if (sscanf(cursor, " %95s%n", field, &used) != 1)
@@ -149,11 +172,11 @@ struct sampling {
 	bool worker_gone;            /* its output closed: reap it and say how it ended */
 };
 
-/* Runs count iterations; keep: store them. Returns 0, or -1 with the result's status set. */
-static int run_batch(struct sampling *s, unsigned long count, bool keep)
+/* Runs count iterations (counted: with the events open); keep: store them. 0, or -1 with the status set. */
+static int run_batch(struct sampling *s, unsigned long count, bool keep, bool counted)
 {
 	char line[4096];
-	snprintf(line, sizeof line, "run %lu\n", count);
+	snprintf(line, sizeof line, "%s %lu\n", counted ? "count" : "run", count);
 	if (worker_link_send(&s->link, line) != 0)
 		return set_status(s->result, CELL_FAILED, "worker stopped listening"), -1;
 	for (unsigned long i = 0; i <= count; i++) {
@@ -183,10 +206,12 @@ static bool precise_enough(const struct sampling *s)
 	const struct sample_table *table = &s->result->samples;
 	if (table->rows < s->config->min_iterations)
 		return false;
-	double *roundtrip = sample_column(table, COLUMN_ROUNDTRIP_US);
+	double *roundtrip = sample_column_where(table, COLUMN_ROUNDTRIP_US, false);
 	struct summary summary;
 	summarize(roundtrip, table->rows, &summary);
 	free(roundtrip);
+	if (summary.n < s->config->min_iterations)
+		return false;
 	double half_width = (summary.ci_high - summary.ci_low) / 2;
 	return !isnan(half_width) && half_width <= s->config->ci_target * summary.median;
 }
@@ -200,7 +225,7 @@ static void sample_until_done(struct sampling *s)
 	for (;;) {
 		if (batch + s->result->samples.rows > config->max_iterations)
 			batch = config->max_iterations - s->result->samples.rows;
-		if (run_batch(s, batch, true) != 0)
+		if (run_batch(s, batch, true, false) != 0)
 			return;
 		size_t kept = s->result->samples.rows;
 		double spent = now_seconds() - started;
@@ -213,6 +238,13 @@ static void sample_until_done(struct sampling *s)
 		double next = fmin(BATCH_SECONDS, fmax(left, 0)) / per_iteration;
 		batch = next < 1 ? 1 : (unsigned long)next;
 	}
+}
+
+/* Counted iterations after the plain ones: a quarter as many, from 3 to 200. */
+static unsigned long counted_block(size_t plain)
+{
+	size_t block = (plain + 3) / 4;
+	return block < 3 ? 3 : block > 200 ? 200 : block;
 }
 
 static int read_ready(struct sampling *s)
@@ -240,9 +272,11 @@ static void converse(struct sampling *s)
 {
 	if (read_ready(s) != 0)
 		return;
-	if (s->config->warmup && run_batch(s, s->config->warmup, false) != 0)
+	if (s->config->warmup && run_batch(s, s->config->warmup, false, false) != 0)
 		return;
 	sample_until_done(s);
+	if (s->counted_events && s->result->status == CELL_OK && !s->result->interrupted)
+		run_batch(s, counted_block(s->result->samples.rows), true, true);
 }
 
 static size_t counted_events(const struct event_set *events)

@@ -23,6 +23,7 @@ enum sample_column {
 	COLUMN_CHILD_MAJFLT,
 	COLUMN_PARENT_MINFLT,
 	COLUMN_PARENT_MAJFLT,
+	COLUMN_COUNTED,              /* 1: perf counters were open (and their cost in the windows) */
 	FIXED_COLUMNS,
 	/* then, per counted event: its scaled value, then enabled/running */
 };
@@ -43,6 +44,15 @@ static inline double *sample_row(const struct sample_table *table, size_t row)
 
 /* All of one column, copied out (caller frees). */
 double *sample_column(const struct sample_table *table, size_t column);
+
+/*
+ * One column of the rows whose COLUMN_COUNTED is counted; NaN in the other
+ * rows, which the statistics skip (caller frees).
+ */
+double *sample_column_where(const struct sample_table *table, size_t column, bool counted);
+
+/* Whether any row is counted (the run has events). */
+bool samples_have_counted_rows(const struct sample_table *table);
 
 enum cell_status { CELL_OK, CELL_NOT_APPLICABLE, CELL_SKIPPED, CELL_FAILED };
 

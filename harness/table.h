@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "config.h"
+#include "events.h"
 #include "results.h"
 
 /*
@@ -13,6 +14,14 @@
  * ms per GiB.
  */
 void table_print(FILE *out, const struct run_results *results, const struct suite_config *config);
+
+/*
+ * Per primitive and action: TLB flushes per creation at each heap size (when
+ * tlb:tlb_flush is counted), and the writer's faults per written page at the
+ * largest ratio and heap that were written.
+ */
+void table_print_counters(FILE *out, const struct run_results *results, const struct suite_config *config,
+			  const struct event_set *events);
 
 /* "140us", "8.7ms", "1.23s" into buf. */
 void format_microseconds(double us, char *buf, size_t size);

@@ -161,6 +161,67 @@ test_failed_cell_does_not_stop_the_run() {
 	esac
 }
 
+test_perf_faults_agree_with_rusage() {
+	local name=perf_minor_faults_equal_pages_written_and_rusage pages=8192
+	spawnbench "${quick_sampling[@]}" --primitives fork --action exit --heap 64M --ratios 0.5 --writer child \
+		--events minor-faults
+	[ $status = 0 ] || { fail $name "run exited $status"; return; }
+	local s=$bundle/summary.csv perf child parent
+	perf=$(value "$s" minor_faults primitive=fork phase=cow)
+	child=$(value "$s" child_minflt primitive=fork phase=cow)
+	parent=$(value "$s" parent_minflt primitive=fork phase=cow)
+	within "$perf" $pages 0.02 || { fail $name "perf counted $perf minor faults for $pages pages"; return; }
+	# perf counts the worker and its child together (inherit)
+	within "$perf" $((child + parent)) 0.01 || { fail $name "perf $perf, rusage $child + $parent"; return; }
+	pass "$name (perf $perf, rusage child $child + parent $parent)"
+}
+
+test_fork_flushes_tlb_vfork_does_not() {
+	local name=fork_flushes_the_tlb_vfork_does_not
+	spawnbench "${quick_sampling[@]}" --primitives fork,vfork --action exit --heap 64M --ratios 0 --events tlb:tlb_flush
+	[ $status = 0 ] || { fail $name "run exited $status"; return; }
+	if ! grep -q '"column": "tlb_flush",' "$bundle/meta.json" || ! grep -q ',tlb_flush,' "$bundle/summary.csv"; then
+		skip $name "tlb:tlb_flush not counted here: $(grep -o '"not_counted_because": "[^"]*' "$bundle/meta.json" | head -1)"
+		return
+	fi
+	local fork_flushes vfork_flushes
+	fork_flushes=$(value "$bundle/summary.csv" tlb_flush primitive=fork phase=roundtrip)
+	vfork_flushes=$(value "$bundle/summary.csv" tlb_flush primitive=vfork phase=roundtrip)
+	at_most 1 "$fork_flushes" && at_most "$vfork_flushes" 0 &&
+		pass "$name (fork $fork_flushes, vfork $vfork_flushes per creation)" ||
+		fail $name "fork $fork_flushes, vfork $vfork_flushes flushes per creation"
+}
+
+test_unknown_event_exits_2() {
+	local name=unknown_event_on_the_command_line_exits_2
+	"$bin" --primitives vfork --heap 0 --events minor-faults,dTLB-lod-misses --output "$scratch/no-events" \
+		>/dev/null 2>"$scratch/stderr"
+	[ $? = 2 ] && grep -q "dTLB-lod-misses" "$scratch/stderr" && [ ! -e "$scratch/no-events" ] &&
+		pass $name || fail $name "$(cat "$scratch/stderr")"
+}
+
+test_unprivileged_run() {
+	local name=unprivileged_run_records_what_it_could_not_count
+	if [ "$(id -u)" != 0 ] || ! command -v setpriv >/dev/null; then
+		skip $name "needs root to switch to nobody with setpriv"
+		return
+	fi
+	local out=$scratch/nobody
+	mkdir -p "$out" && chmod 777 "$scratch" "$out"
+	setpriv --reuid=nobody --regid=nogroup --clear-groups "$bin" --output "$out/bundle" \
+		"${quick_sampling[@]}" --primitives fork,vfork --action exit --heap 0,1M --ratios 0,1 \
+		--events minor-faults,context-switches,tlb:tlb_flush,cycles >/dev/null 2>"$scratch/stderr"
+	status=$?
+	[ $status = 0 ] || { fail $name "exited $status: $(tail -2 "$scratch/stderr")"; return; }
+	local meta=$out/bundle/meta.json faults
+	grep -q '"user_space_only": true' "$meta" && grep -q 'not permitted (perf_event_paranoid' "$meta" ||
+		{ fail $name "meta.json does not say what was not counted"; return; }
+	faults=$(value "$out/bundle/summary.csv" minor_faults primitive=fork heap_bytes=1048576 writer=child \
+		write_ratio=1 phase=roundtrip)
+	at_most 256 "$faults" || { fail $name "user-space minor faults: '$faults' for 256 pages written"; return; }
+	pass "$name (paranoid $(cat /proc/sys/kernel/perf_event_paranoid); user-space faults $faults)"
+}
+
 test_plain_progress_when_not_a_terminal() {
 	local name=plain_progress_lines_off_a_terminal
 	spawnbench "${quick_sampling[@]}" --primitives vfork --action exit --heap 0,1M --ratios 0
@@ -186,6 +247,10 @@ else
 	test_bad_input_writes_nothing
 	test_failed_cell_does_not_stop_the_run
 	test_plain_progress_when_not_a_terminal
+	test_perf_faults_agree_with_rusage
+	test_fork_flushes_tlb_vfork_does_not
+	test_unknown_event_exits_2
+	test_unprivileged_run
 	test_interrupted_run_leaves_valid_bundle
 fi
 echo "integration: $passed passed, $failed failed, $skipped skipped"

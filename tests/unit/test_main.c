@@ -16,6 +16,7 @@
 #include "plan.h"
 #include "primitive.h"
 #include "stats.h"
+#include "tests.h"
 
 static void test_sizes(void **state)
 {
@@ -284,5 +285,7 @@ int main(void)
 		cmocka_unit_test(test_not_applicable_rules),
 		cmocka_unit_test(test_plan_counts),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	int failures = cmocka_run_group_tests_name("harness", tests, NULL, NULL);
+	failures += _cmocka_run_group_tests("events", event_tests, event_test_count, NULL, NULL);
+	return failures;
 }

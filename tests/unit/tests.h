@@ -1,0 +1,11 @@
+/* The unit test groups, one per file, run by test_main.c. */
+#ifndef SPAWNBENCH_TESTS_H
+#define SPAWNBENCH_TESTS_H
+
+#include <stddef.h>
+
+struct CMUnitTest;
+extern const struct CMUnitTest event_tests[];
+extern const size_t event_test_count;
+
+#endif
