@@ -209,8 +209,18 @@ static void write_samples(struct bundle *bundle, const struct cell *cell, const 
 	}
 }
 
+static size_t counted_event_count(const struct event_set *events)
+{
+	size_t counted = 0;
+	for (size_t i = 0; i < events->count; i++)
+		counted += events->events[i].encoded != NULL;
+	return counted;
+}
+
 static void write_summary(struct bundle *bundle, const struct cell_summary *s)
 {
+	/* every row as wide as the header, n/a cells (no samples, no columns) included */
+	size_t columns = FIXED_COLUMNS + 2 * counted_event_count(bundle->events);
 	char status[400];
 	status_format(s->status, s->reason, status, sizeof status);
 	for (int phase = 0; phase < PHASE_COUNT; phase++) {
@@ -223,12 +233,12 @@ static void write_summary(struct bundle *bundle, const struct cell_summary *s)
 			write_number(bundle->summary, p->n ? stats[i] : NAN, true);
 		fprintf(bundle->summary, ",%zu", p->outliers);
 		/* the faults' and the events' medians (not the events' scaling columns) */
-		for (size_t column = COLUMN_CHILD_MINFLT; column < s->columns; column++)
+		for (size_t column = COLUMN_CHILD_MINFLT; column < columns; column++)
 			if ((column > COLUMN_PARENT_MAJFLT && column < FIXED_COLUMNS) ||
 			    (column >= FIXED_COLUMNS && (column - FIXED_COLUMNS) % 2 == 1))
 				continue;
 			else
-				write_number(bundle->summary, s->medians[column], false);
+				write_number(bundle->summary, column < s->columns ? s->medians[column] : NAN, false);
 		write_text_field(bundle->summary, status);
 		fputs("\n", bundle->summary);
 	}
@@ -319,8 +329,17 @@ int bundle_close(struct bundle *bundle, const struct run_results *results, const
 	int written = json_dump_file(bundle->meta, path, JSON_INDENT(2) | JSON_SORT_KEYS);
 	free(path);
 	json_decref(bundle->meta);
-	if (written != 0 || rename(bundle->temp_path, bundle->final_path) != 0) {
-		warn("could not finish the bundle %s: %s", bundle->temp_path, strerror(errno));
+	if (written != 0) {
+		warn("could not write meta.json in %s", bundle->temp_path);
+		return -1;
+	}
+	return 0;
+}
+
+int bundle_publish(struct bundle *bundle)
+{
+	if (rename(bundle->temp_path, bundle->final_path) != 0) {
+		warn("could not rename %s to %s: %s", bundle->temp_path, bundle->final_path, strerror(errno));
 		return -1;
 	}
 	point_latest(bundle);

@@ -32,8 +32,11 @@ int bundle_open(struct bundle *bundle, const char *output_dir, const struct suit
 
 void bundle_add_cell(struct bundle *bundle, const struct cell_summary *summary, const struct cell_result *result);
 
-/* status: "complete", "interrupted" or "failed". Writes meta.json and fits.csv, renames. */
+/* status: "complete", "interrupted" or "failed". Writes meta.json and fits.csv, still under NAME.partial. */
 int bundle_close(struct bundle *bundle, const struct run_results *results, const char *status);
+
+/* Renames NAME.partial to NAME and points results/latest at it. */
+int bundle_publish(struct bundle *bundle);
 
 /* The columns every row of samples.csv and summary.csv starts with. */
 void write_dimension_header(FILE *file);

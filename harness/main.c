@@ -13,6 +13,9 @@
 #include <sys/stat.h>
 
 #include "bundle.h"
+#include "bundle_load.h"
+#include "plot.h"
+#include "report.h"
 #include "config.h"
 #include "events.h"
 #include "plan.h"
@@ -25,9 +28,11 @@
 #include "util.h"
 #include "worker_link.h"
 
-enum mode { MODE_RUN, MODE_LIST, MODE_HELP, MODE_VERSION };
+enum mode { MODE_RUN, MODE_LIST, MODE_HELP, MODE_VERSION, MODE_PLOT, MODE_REPORT };
 
-enum fixed_option { OPT_SUITE = 1000, OPT_CONFIG, OPT_OUTPUT, OPT_LIST, OPT_HELP, OPT_VERSION, OPT_TABLE_BASE };
+enum fixed_option {
+	OPT_SUITE = 1000, OPT_CONFIG, OPT_OUTPUT, OPT_LIST, OPT_HELP, OPT_VERSION, OPT_PLOT, OPT_REPORT, OPT_TABLE_BASE
+};
 
 struct override {
 	const struct option_spec *option;
@@ -39,6 +44,7 @@ struct cli {
 	const char *suite;
 	const char *config_path;
 	const char *output_dir;
+	const char *bundle;               /* --plot / --report */
 	struct override overrides[64];
 	size_t override_count;
 };
@@ -73,6 +79,7 @@ static struct option *long_options(void)
 		{ "suite", required_argument, NULL, OPT_SUITE }, { "config", required_argument, NULL, OPT_CONFIG },
 		{ "output", required_argument, NULL, OPT_OUTPUT }, { "list", no_argument, NULL, OPT_LIST },
 		{ "help", no_argument, NULL, OPT_HELP },          { "version", no_argument, NULL, OPT_VERSION },
+		{ "plot", required_argument, NULL, OPT_PLOT },    { "report", required_argument, NULL, OPT_REPORT },
 	};
 	size_t fixed_count = sizeof fixed / sizeof fixed[0];
 	struct option *options = xcalloc(fixed_count + option_count + 1, sizeof *options);
@@ -107,6 +114,8 @@ static void parse_cli(int argc, char **argv, struct cli *cli)
 		case OPT_LIST: cli->mode = MODE_LIST; break;
 		case OPT_HELP: cli->mode = MODE_HELP; break;
 		case OPT_VERSION: cli->mode = MODE_VERSION; break;
+		case OPT_PLOT: cli->mode = MODE_PLOT; cli->bundle = optarg; break;
+		case OPT_REPORT: cli->mode = MODE_REPORT; cli->bundle = optarg; break;
 		case '?':
 			die_bad_input("option %s: %s (see --help)", argv[optind - 1],
 				      optopt ? "needs a value" : "unknown option");
@@ -239,11 +248,31 @@ static void run_cells(struct run *run)
 	progress_finish(&run->progress);
 }
 
+/* The charts and report.md of a bundle just written (still NAME.partial): read back as --plot would. */
+static void render_charts_and_report(const char *dir)
+{
+	struct loaded_bundle bundle;
+	struct chart_report charts;
+	char why[600];
+	if (bundle_load(dir, &bundle, why, sizeof why) != 0) {
+		warn("no charts or report: %s", why);
+		return;
+	}
+	size_t drawn = plots_render(&bundle, dir, &charts);
+	if (report_write(&bundle, &charts, dir) != 0)
+		warn("could not write report.md in %s", dir);
+	fprintf(stderr, "spawnbench: %zu of %zu charts drawn, report.md written\n", drawn, charts.count);
+	bundle_unload(&bundle);
+}
+
 static int finish_run(struct run *run, double seconds)
 {
 	const char *status = stop_requested ? "interrupted" : run->counts[CELL_OK] || !run->plan.measured ? "complete"
 															 : "failed";
 	if (bundle_close(&run->bundle, &run->results, status) != 0)
+		return EXIT_RUN_FAILED;
+	render_charts_and_report(run->bundle.temp_path);
+	if (bundle_publish(&run->bundle) != 0)
 		return EXIT_RUN_FAILED;
 	char took[32];
 	format_duration(seconds, took, sizeof took);
@@ -303,6 +332,29 @@ static int run_suite(const struct cli *cli, int argc, char **argv)
 	return status;
 }
 
+/* Charts (and the report) of an existing bundle, measuring nothing. */
+static int redraw_bundle(const char *argument, bool with_report)
+{
+	char path[PATH_MAX], why[600];
+	struct loaded_bundle bundle;
+	struct chart_report charts;
+	if (bundle_resolve(argument, path, sizeof path, why, sizeof why) != 0 || bundle_load(path, &bundle, why, sizeof why) != 0)
+		die_bad_input("%s", why);
+	size_t drawn = plots_render(&bundle, path, &charts);
+	printf("%s/plots: %zu of %zu charts drawn\n", path, drawn, charts.count);
+	for (size_t i = 0; i < charts.count; i++)
+		if (charts.charts[i].note[0])
+			printf("  %s: %s%s\n", charts.charts[i].name, charts.charts[i].drawn ? "" : "not drawn: ",
+			       charts.charts[i].note);
+	if (with_report) {
+		if (report_write(&bundle, &charts, path) != 0)
+			die("cannot write %s/report.md", path);
+		printf("%s/report.md written\n", path);
+	}
+	bundle_unload(&bundle);
+	return EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli cli;
@@ -318,6 +370,9 @@ int main(int argc, char **argv)
 	case MODE_LIST:
 		list_everything();
 		return EXIT_OK;
+	case MODE_PLOT:
+	case MODE_REPORT:
+		return redraw_bundle(cli.bundle, cli.mode == MODE_REPORT);
 	case MODE_RUN:
 		break;
 	}

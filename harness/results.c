@@ -19,6 +19,11 @@ void results_add(struct run_results *results, const struct cell *cell, const str
 	summary->status = result->status;
 	snprintf(summary->reason, sizeof summary->reason, "%s", result->reason);
 	summary->columns = result->samples.columns;
+	summary->counted_roundtrip_us = NAN;
+	for (size_t column = 0; column < MAX_COLUMNS; column++)
+		summary->medians[column] = NAN;
+	for (int phase = 0; phase < PHASE_COUNT; phase++)
+		summarize(NULL, 0, &summary->phases[phase]);
 	/* timings and rusage from the plain iterations, perf counts from the counted ones */
 	for (size_t column = 0; column < result->samples.columns; column++) {
 		bool counted = column >= FIXED_COLUMNS;
@@ -46,6 +51,37 @@ void status_format(enum cell_status status, const char *reason, char *buf, size_
 		snprintf(buf, size, "ok");
 	else
 		snprintf(buf, size, "%s: %s", names[status], reason);
+}
+
+static bool same_cell(const struct cell *a, const struct cell *b)
+{
+	return a->primitive == b->primitive && a->action == b->action && a->heap_bytes == b->heap_bytes &&
+	       a->write_ratio == b->write_ratio && a->writer == b->writer && a->pattern == b->pattern &&
+	       a->backing == b->backing && a->fragments == b->fragments && a->placement == b->placement;
+}
+
+const struct cell_summary *results_find(const struct run_results *results, const struct cell *key)
+{
+	for (size_t i = 0; i < results->count; i++)
+		if (same_cell(&results->cells[i].cell, key))
+			return &results->cells[i];
+	return NULL;
+}
+
+struct cell suite_base_key(const struct suite_config *config)
+{
+	return (struct cell){ .write_ratio = config->ratios[0], .writer = config->writers[0],
+			      .pattern = config->patterns[0], .backing = config->backings[0],
+			      .fragments = config->layouts[0], .placement = config->placements[0] };
+}
+
+uint64_t largest_written_heap(const struct suite_config *config)
+{
+	uint64_t largest = 0;
+	for (size_t h = 0; h < config->heap_count; h++)
+		if (config->heaps[h] > largest && (!config->write_heap_limit || config->heaps[h] <= config->write_heap_limit))
+			largest = config->heaps[h];
+	return largest;
 }
 
 static bool same_group(const struct cell *a, const struct cell *b, enum fit_model model)
@@ -83,6 +119,15 @@ static bool group_seen_before(const struct run_results *results, size_t index, e
 		if (same_group(&results->cells[i].cell, &results->cells[index].cell, model))
 			return true;
 	return false;
+}
+
+const struct fit_row *fit_find(const struct fit_row *rows, size_t count, enum fit_model model, const struct cell *key,
+			       int phase)
+{
+	for (size_t i = 0; i < count; i++)
+		if (rows[i].model == model && rows[i].phase == phase && same_group(&rows[i].key, key, model))
+			return &rows[i];
+	return NULL;
 }
 
 size_t results_fit(const struct run_results *results, struct fit_row **rows)

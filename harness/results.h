@@ -11,6 +11,7 @@
 #include "cell.h"
 #include "events.h"
 #include "sampler.h"
+#include "config.h"
 #include "stats.h"
 
 #define MAX_COLUMNS (FIXED_COLUMNS + 2 * MAX_RUN_EVENTS)
@@ -33,6 +34,18 @@ struct run_results {
 void results_add(struct run_results *results, const struct cell *cell, const struct cell_result *result);
 void results_free(struct run_results *results);
 
+/* The cell whose every dimension equals key's, or NULL. */
+const struct cell_summary *results_find(const struct run_results *results, const struct cell *key);
+
+/*
+ * The suite's base cell: the first value of every dimension (the table's
+ * and the charts' default selection). Primitive, action and heap are 0.
+ */
+struct cell suite_base_key(const struct suite_config *config);
+
+/* The largest heap of the suite that writes were measured on (write_heap_limit). */
+uint64_t largest_written_heap(const struct suite_config *config);
+
 /* "ok", "n/a: why", "skipped: why", "failed: why" into buf. */
 void status_format(enum cell_status status, const char *reason, char *buf, size_t size);
 
@@ -52,5 +65,10 @@ struct fit_row {
  * against pages written (slope: us per copy-on-write fault).
  */
 size_t results_fit(const struct run_results *results, struct fit_row **rows);
+
+/* The fit of model for the group of key (heap or ratio ignored as the model says) and phase, or NULL. */
+const struct fit_row *fit_find(const struct fit_row *rows, size_t count, enum fit_model model, const struct cell *key,
+			       int phase);
+
 
 #endif

@@ -23,28 +23,11 @@ void format_microseconds(double us, char *buf, size_t size)
 static const struct cell_summary *table_cell(const struct run_results *results, const struct suite_config *config,
 					     unsigned primitive, enum action action, uint64_t heap)
 {
-	for (size_t i = 0; i < results->count; i++) {
-		const struct cell *c = &results->cells[i].cell;
-		if (c->primitive == primitive && c->action == action && c->heap_bytes == heap &&
-		    c->write_ratio == config->ratios[0] && c->writer == config->writers[0] &&
-		    c->pattern == config->patterns[0] && c->backing == config->backings[0] &&
-		    c->fragments == config->layouts[0] && c->placement == config->placements[0])
-			return &results->cells[i];
-	}
-	return NULL;
-}
-
-static const struct fit_row *roundtrip_fit(const struct fit_row *rows, size_t count, const struct cell *key)
-{
-	for (size_t i = 0; i < count; i++) {
-		const struct cell *k = &rows[i].key;
-		if (rows[i].model == FIT_HEAP && rows[i].phase == COLUMN_ROUNDTRIP_US && k->primitive == key->primitive &&
-		    k->action == key->action && k->write_ratio == key->write_ratio && k->writer == key->writer &&
-		    k->pattern == key->pattern && k->backing == key->backing && k->fragments == key->fragments &&
-		    k->placement == key->placement)
-			return &rows[i];
-	}
-	return NULL;
+	struct cell key = suite_base_key(config);
+	key.primitive = primitive;
+	key.action = action;
+	key.heap_bytes = heap;
+	return results_find(results, &key);
 }
 
 static void print_header(FILE *out, const struct suite_config *config)
@@ -78,15 +61,14 @@ static void print_row(FILE *out, const struct run_results *results, const struct
 			any = cell;
 		fprintf(out, " %8s", text);
 	}
-	const struct fit_row *fit = any ? roundtrip_fit(fits, fit_count, &any->cell) : NULL;
+	const struct fit_row *fit = any ? fit_find(fits, fit_count, FIT_HEAP, &any->cell, COLUMN_ROUNDTRIP_US) : NULL;
 	if (fit)
 		fprintf(out, " %9.2f %6.3f\n", fit->fit.slope / 1000, fit->fit.r2);
 	else
 		fprintf(out, " %9s %6s\n", "-", "-");
 }
 
-/* Index into cell_summary.medians of the event column called column, or -1. */
-static int event_median_index(const struct event_set *events, const char *column)
+int event_median_index(const struct event_set *events, const char *column)
 {
 	int counted = 0;
 	for (size_t i = 0; i < events->count; i++) {
@@ -99,32 +81,21 @@ static int event_median_index(const struct event_set *events, const char *column
 	return -1;
 }
 
-/* The writer's faults per written page in the cell like key but written by writer, or NaN. */
-static double faults_per_page(const struct run_results *results, const struct cell *key, enum writer writer)
+double faults_per_written_page(const struct run_results *results, const struct cell *key, enum writer writer)
 {
-	for (size_t i = 0; i < results->count; i++) {
-		const struct cell_summary *s = &results->cells[i];
-		struct cell c = s->cell;
-		if (s->status != CELL_OK || c.primitive != key->primitive || c.action != key->action ||
-		    c.heap_bytes != key->heap_bytes || c.write_ratio != key->write_ratio || c.writer != writer ||
-		    c.pattern != key->pattern || c.backing != key->backing || c.fragments != key->fragments ||
-		    c.placement != key->placement || !cell_pages_written(&c))
-			continue;
-		double faults = s->medians[writer == WRITER_CHILD ? COLUMN_CHILD_MINFLT : COLUMN_PARENT_MINFLT];
-		return faults / (double)cell_pages_written(&c);
-	}
-	return NAN;
+	struct cell cell = *key;
+	cell.writer = writer;
+	const struct cell_summary *s = results_find(results, &cell);
+	if (!s || s->status != CELL_OK || !cell_pages_written(&cell))
+		return NAN;
+	double faults = s->medians[writer == WRITER_CHILD ? COLUMN_CHILD_MINFLT : COLUMN_PARENT_MINFLT];
+	return faults / (double)cell_pages_written(&cell);
 }
 
-/* The largest written heap and ratio of the suite: where faults per page are read. */
-static struct cell written_key(const struct suite_config *config)
+struct cell written_key(const struct suite_config *config)
 {
-	struct cell key = { .pattern = config->patterns[0], .backing = config->backings[0],
-			    .fragments = config->layouts[0], .placement = config->placements[0] };
-	for (size_t h = 0; h < config->heap_count; h++)
-		if (config->heaps[h] > key.heap_bytes &&
-		    (!config->write_heap_limit || config->heaps[h] <= config->write_heap_limit))
-			key.heap_bytes = config->heaps[h];
+	struct cell key = suite_base_key(config);
+	key.heap_bytes = largest_written_heap(config);
 	for (size_t r = 0; r < config->ratio_count; r++)
 		key.write_ratio = fmax(key.write_ratio, config->ratios[r]);
 	return key;
@@ -159,7 +130,7 @@ static void print_counter_row(FILE *out, const struct run_results *results, cons
 	key.primitive = primitive;
 	key.action = action;
 	for (enum writer writer = WRITER_CHILD; writer <= WRITER_PARENT; writer++) {
-		double ratio = faults_per_page(results, &key, writer);
+		double ratio = faults_per_written_page(results, &key, writer);
 		if (isnan(ratio))
 			fprintf(out, " %12s", "-");
 		else

@@ -23,6 +23,15 @@ void table_print(FILE *out, const struct run_results *results, const struct suit
 void table_print_counters(FILE *out, const struct run_results *results, const struct suite_config *config,
 			  const struct event_set *events);
 
+/* Index into cell_summary.medians of the counted event whose column is column, or -1. */
+int event_median_index(const struct event_set *events, const char *column);
+
+/* The largest written heap and ratio of the suite, other dimensions at their first value. */
+struct cell written_key(const struct suite_config *config);
+
+/* The writer's minor faults per written page in the cell like key written by writer, or NaN. */
+double faults_per_written_page(const struct run_results *results, const struct cell *key, enum writer writer);
+
 /* "140us", "8.7ms", "1.23s" into buf. */
 void format_microseconds(double us, char *buf, size_t size);
 

@@ -11,6 +11,15 @@ scratch=$(mktemp -d /tmp/spawnbench-tests.XXXXXX)
 trap 'rm -rf "$scratch"' EXIT
 passed=0 failed=0 skipped=0
 
+# every process these tests start carries this tag, so they touch no other spawnbench run
+export SPAWNBENCH_TEST_TAG=$$.$RANDOM
+tagged_workers() {
+	grep -lsz "^SPAWNBENCH_TEST_TAG=$SPAWNBENCH_TEST_TAG\$" /proc/[0-9]*/environ 2>/dev/null |
+		cut -d/ -f3 | while read -r pid; do
+			grep -qsz spawnbench-worker "/proc/$pid/cmdline" && echo "$pid"
+		done
+}
+
 pass() { passed=$((passed + 1)); echo "PASS $1"; }
 fail() { failed=$((failed + 1)); echo "FAIL $1: $2"; }
 skip() { skipped=$((skipped + 1)); echo "SKIP $1: $2"; }
@@ -110,7 +119,7 @@ test_interrupted_run_leaves_valid_bundle() {
 		local rows
 		rows=$(awk -F, 'NR > 1 && $NF == "ok"' "$bundle/summary.csv" | wc -l)
 		[ "$rows" -gt 0 ] || { fail $name "no finished cell kept after SIG$signal"; return; }
-		pgrep -f spawnbench-worker >/dev/null && { fail $name "a worker survived SIG$signal"; return; }
+		[ -z "$(tagged_workers)" ] || { fail $name "a worker survived SIG$signal"; return; }
 	done
 	pass $name
 }
@@ -150,7 +159,7 @@ test_failed_cell_does_not_stop_the_run() {
 		--ci-target 0.000001 >/dev/null 2>&1 &
 	local pid=$!
 	sleep 1.5
-	pkill -KILL -f spawnbench-worker
+	tagged_workers | xargs -r kill -KILL
 	wait $pid
 	local killed ok
 	killed=$(value "$bundle/summary.csv" status primitive=fork phase=roundtrip)
@@ -222,6 +231,54 @@ test_unprivileged_run() {
 	pass "$name (paranoid $(cat /proc/sys/kernel/perf_event_paranoid); user-space faults $faults)"
 }
 
+# is_png FILE, is_svg FILE: the format's own signature, and not empty
+is_png() { [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]; }
+is_svg() { grep -q '<svg' "$1" && grep -q '</svg>' "$1"; }
+
+test_charts_and_report() {
+	local name=every_chart_drawn_as_png_and_svg_without_warnings chart
+	spawnbench "${quick_sampling[@]}" --primitives fork,vfork --action exit,exec --heap 0,1M,16M --ratios 0,0.5,1 \
+		--writer child,parent --backing private,shared --placement same-cpu,other-cpu --events minor-faults,tlb:tlb_flush
+	[ $status = 0 ] || { fail $name "run exited $status"; return; }
+	local expected="roundtrip_vs_heap create_vs_heap fit_ms_per_gib cow_time_by_heap cow_faults_by_heap cow_child_writer
+		cow_parent_writer cow_us_per_page faults_vs_heap by_backing by_placement"
+	grep -q '"column": "tlb_flush",' "$bundle/meta.json" && grep -q ',tlb_flush,' "$bundle/summary.csv" &&
+		expected="$expected tlb_flushes_vs_heap"
+	for chart in $expected; do
+		is_png "$bundle/plots/$chart.png" && is_svg "$bundle/plots/$chart.svg" ||
+			{ fail $name "$chart: no valid PNG and SVG"; return; }
+		grep -q "plots/$chart.png" "$bundle/report.md" || { fail $name "$chart not in report.md"; return; }
+		[ ! -s "$bundle/plots/data/$chart.log" ] || { fail $name "gnuplot said: $(cat "$bundle/plots/data/$chart.log")"; return; }
+	done
+	grep -q 'by_layout.*not drawn\|by_layout (.*): the bundle has one layout only' "$bundle/report.md" ||
+		{ fail $name "report.md does not say why by_layout was not drawn"; return; }
+	grep -q '^- fork+exit of a 16M parent takes' "$bundle/report.md" || { fail $name "no finding about fork"; return; }
+	# --plot and --report redraw from the bundle alone
+	rm -rf "$bundle/plots" "$bundle/report.md"
+	"$bin" --report "$bundle" >/dev/null 2>"$scratch/stderr" && is_png "$bundle/plots/roundtrip_vs_heap.png" &&
+		[ -s "$bundle/report.md" ] || { fail $name "--report did not redraw: $(cat "$scratch/stderr")"; return; }
+	pass "$name ($(echo $expected | wc -w) charts)"
+}
+
+test_missing_columns() {
+	local name=bundle_with_missing_columns_draws_what_it_can
+	spawnbench "${quick_sampling[@]}" --primitives fork,vfork --action exit --heap 0,1M,16M --ratios 0 --events tlb:tlb_flush
+	[ $status = 0 ] || { fail $name "run exited $status"; return; }
+	# cut the tlb_flush and child_minflt columns out of summary.csv
+	awk -F, -v OFS=, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "tlb_flush" || $i == "child_minflt") cut[i] = 1 }
+		{ line = ""; n = 0; for (i = 1; i <= NF; i++) if (!cut[i]) line = line (n++ ? OFS : "") $i; print line }' \
+		"$bundle/summary.csv" >"$scratch/cut.csv" && mv "$scratch/cut.csv" "$bundle/summary.csv"
+	"$bin" --report "$bundle" >"$scratch/stdout" 2>"$scratch/stderr"
+	[ $? = 0 ] || { fail $name "--report exited non-zero: $(cat "$scratch/stderr")"; return; }
+	is_png "$bundle/plots/roundtrip_vs_heap.png" || { fail $name "roundtrip chart not drawn"; return; }
+	grep -q 'no column for child_minflt' "$bundle/report.md" || { fail $name "report.md does not name child_minflt"; return; }
+	if grep -q '"column": "tlb_flush",' "$bundle/meta.json" && grep -q '"counted": true' "$bundle/meta.json"; then
+		grep -q 'no column for tlb_flush' "$bundle/report.md" && grep -q 'tlb_flushes_vs_heap (.*): no measured cell' "$bundle/report.md" ||
+			{ fail $name "report.md does not say the TLB chart could not be drawn"; return; }
+	fi
+	pass $name
+}
+
 test_plain_progress_when_not_a_terminal() {
 	local name=plain_progress_lines_off_a_terminal
 	spawnbench "${quick_sampling[@]}" --primitives vfork --action exit --heap 0,1M --ratios 0
@@ -234,7 +291,9 @@ smoke() {
 	spawnbench --warmup 1 --min-iterations 6 --budget 0.1s --primitives fork,vfork,posix_spawn,clone,clone-vm \
 		--action exit,exec --heap 0,1M --ratios 0,1 --writer child,parent
 	[ $status = 0 ] && grep -q '"status": "complete"' "$bundle/meta.json" &&
-		! grep -q ',"failed' "$bundle/summary.csv" && pass $name || fail $name "status $status: $(tail -2 "$scratch/stderr")"
+		! grep -q ',"failed' "$bundle/summary.csv" || { fail $name "status $status: $(tail -2 "$scratch/stderr")"; return; }
+	# every row as wide as its header: the bundle loads back (validated) and redraws
+	"$bin" --plot "$bundle" >"$scratch/plot" 2>&1 && pass $name || fail $name "$(cat "$scratch/plot")"
 }
 
 if [ "${1:-}" = smoke ]; then
@@ -251,6 +310,8 @@ else
 	test_fork_flushes_tlb_vfork_does_not
 	test_unknown_event_exits_2
 	test_unprivileged_run
+	test_charts_and_report
+	test_missing_columns
 	test_interrupted_run_leaves_valid_bundle
 fi
 echo "integration: $passed passed, $failed failed, $skipped skipped"

@@ -7,5 +7,7 @@
 struct CMUnitTest;
 extern const struct CMUnitTest event_tests[];
 extern const size_t event_test_count;
+extern const struct CMUnitTest report_tests[];
+extern const size_t report_test_count;
 
 #endif

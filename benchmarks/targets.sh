@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Measures spawnbench's own targets and prints the figures (not a test):
+#   - wall time of the quick suite (target: at most 60 s) and of the fork suite (at most 15 min);
+#   - the share of measured cells whose 95% CI is within 2% of the median (at least 90%);
+#   - the worker's RSS and mappings before its heap;
+#   - fork and vfork roundtrip at 0 and 256 MiB beside the published small-parent figures;
+#   - the counters' cost per creation (plain and counted iterations of the same cells);
+#   - TLB flushes and faults per creation for each primitive at 0 and 256 MiB.
+# usage: benchmarks/targets.sh [--fork-bundle DIR]   (DIR: an existing fork-suite bundle to read
+#        instead of running the fork suite again; its wall time is then taken from meta.json)
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+scratch=$(mktemp -d /tmp/spawnbench-targets.XXXXXX)
+trap 'rm -rf "$scratch"' EXIT
+fork_bundle=
+[ "${1:-}" = --fork-bundle ] && fork_bundle=$2
+
+timed_suite() { # timed_suite NAME OUTPUT: prints the wall time in seconds
+	local start end
+	start=$(date +%s.%N)
+	"$here/run.sh" --suite "$1" --output "$2" >"$2.stdout" 2>"$2.stderr"
+	end=$(date +%s.%N)
+	awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }'
+}
+
+# column SUMMARY NAME KEY=VALUE...: like tests/integration.sh's value()
+column() {
+	local file=$1 name=$2
+	shift 2
+	awk -F, -v column="$name" -v filters="$*" '
+		NR == 1 { for (i = 1; i <= NF; i++) at[$i] = i; n = split(filters, f, " "); next }
+		{ for (k = 1; k <= n; k++) { split(f[k], kv, "="); if ($(at[kv[1]]) != kv[2]) next }
+		  print $(at[column]); exit }' "$file"
+}
+
+ci_share() {
+	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) at[$i] = i; next }
+		$(at["phase"]) == "roundtrip" && $NF == "ok" {
+			cells++; half = ($(at["ci_high_us"]) - $(at["ci_low_us"])) / 2
+			if ($(at["ci_low_us"]) != "" && half <= 0.02 * $(at["median_us"])) within++ }
+		END { printf "%d of %d cells (%.1f%%)", within, cells, 100 * within / cells }' "$1/summary.csv"
+}
+
+# median of roundtrip_us over samples of one cell, counted (1) or plain (0)
+counted_median() {
+	local bundle=$1 primitive=$2 action=$3 heap=$4 counted=$5
+	awk -F, -v p="$primitive" -v a="$action" -v h="$heap" -v c="$counted" '
+		NR == 1 { for (i = 1; i <= NF; i++) at[$i] = i; next }
+		$1 == p && $2 == a && $3 == h && $4 == 0 && $(at["counted"]) == c { print $(at["roundtrip_us"]) }' \
+		"$bundle/samples.csv" | sort -n | awk '{ v[NR] = $1 } END { if (NR) printf "%.1f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; else printf "-" }'
+}
+
+echo "# spawnbench targets on $(hostname), kernel $(uname -r), $(date -u +%Y-%m-%dT%H:%MZ)"
+quick_seconds=$(timed_suite quick "$scratch/quick")
+echo "quick suite wall time: ${quick_seconds} s (target: at most 60 s)"
+if [ -z "$fork_bundle" ]; then
+	fork_bundle=$scratch/fork
+	fork_seconds=$(timed_suite fork "$fork_bundle")
+else
+	fork_seconds=$(awk -F'"' '/"start_time"|"end_time"/ { print $4 }' "$fork_bundle/meta.json" |
+		while read -r t; do date -d "$t" +%s; done | paste -sd' ' | awk '{ print $2 - $1 }')
+fi
+echo "fork suite wall time: ${fork_seconds} s (target: at most 900 s)"
+echo "cells with the roundtrip CI within 2% of the median: quick $(ci_share "$scratch/quick"), fork $(ci_share "$fork_bundle") (target: at least 90%)"
+echo "worker footprint before its heap: $(grep -o '"worker_rss_kib": [0-9]*' "$fork_bundle/meta.json" | awk '{ print $2 }' | sort -n | uniq | sed -n '1p;$p' | paste -sd- ) KiB RSS, $(grep -o '"worker_mappings": [0-9]*' "$fork_bundle/meta.json" | awk '{ print $2 }' | sort -n | uniq | paste -sd/) mappings"
+
+s=$fork_bundle/summary.csv
+echo
+echo "# roundtrip medians (us), ratio 0, beside published small-parent figures"
+printf "%-12s %-6s %10s %10s %8s\n" primitive action "0" "256M" "256M/0"
+for pa in "fork exit" "fork exec" "vfork exit" "vfork exec" "posix_spawn exec"; do
+	set -- $pa
+	zero=$(column "$s" median_us primitive=$1 action=$2 heap_bytes=0 write_ratio=0 phase=roundtrip)
+	big=$(column "$s" median_us primitive=$1 action=$2 heap_bytes=268435456 write_ratio=0 phase=roundtrip)
+	printf "%-12s %-6s %10s %10s %8s\n" "$1" "$2" "$zero" "$big" "$(awk -v a="$zero" -v b="$big" 'BEGIN { if (a > 0) printf "%.1fx", b / a }')"
+done
+fe=$(column "$s" median_us primitive=fork action=exit heap_bytes=0 write_ratio=0 phase=roundtrip)
+fx=$(column "$s" median_us primitive=fork action=exec heap_bytes=0 write_ratio=0 phase=roundtrip)
+vx=$(column "$s" median_us primitive=vfork action=exec heap_bytes=0 write_ratio=0 phase=roundtrip)
+echo "fork+exec / fork+exit at heap 0: $(awk -v a="$fe" -v b="$fx" 'BEGIN { printf "%.2f", b / a }') (LMbench lat_proc, published: 1.1 to 2.6)"
+echo "fork+exec / vfork+exec at heap 0: $(awk -v a="$vx" -v b="$fx" 'BEGIN { printf "%.2f", b / a }') (TLPI Table 28-3: 1.26 at 1.7 MB)"
+
+echo
+echo "# counters' cost per creation: roundtrip median of plain and counted iterations (us)"
+printf "%-12s %-6s %8s %10s %10s %8s\n" primitive action heap plain counted cost
+for pa in "fork exit" "vfork exit" "posix_spawn exec" "clone exit" "clone-vm exit"; do
+	set -- $pa
+	for heap in 0 268435456; do
+		plain=$(counted_median "$fork_bundle" $1 $2 $heap 0)
+		counted=$(counted_median "$fork_bundle" $1 $2 $heap 1)
+		printf "%-12s %-6s %8s %10s %10s %8s\n" "$1" "$2" "$((heap >> 20))M" "$plain" "$counted" \
+			"$(awk -v a="$plain" -v b="$counted" 'BEGIN { if (a > 0 && b > 0) printf "+%.0f", b - a; else printf "-" }')"
+	done
+done
+
+echo
+echo "# per creation, ratio 0 (medians of the counted iterations)"
+printf "%-12s %-6s %8s %10s %12s %12s\n" primitive action heap tlb_flush minor_faults child_minflt
+for pa in "fork exit" "fork exec" "vfork exit" "vfork exec" "posix_spawn exec" "clone exit" "clone exec" "clone-vm exit" "clone-vm exec"; do
+	set -- $pa
+	for heap in 0 268435456; do
+		printf "%-12s %-6s %8s %10s %12s %12s\n" "$1" "$2" "$((heap >> 20))M" \
+			"$(column "$s" tlb_flush primitive=$1 action=$2 heap_bytes=$heap write_ratio=0 phase=roundtrip)" \
+			"$(column "$s" minor_faults primitive=$1 action=$2 heap_bytes=$heap write_ratio=0 phase=roundtrip)" \
+			"$(column "$s" child_minflt primitive=$1 action=$2 heap_bytes=$heap write_ratio=0 phase=roundtrip)"
+	done
+done

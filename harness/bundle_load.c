@@ -1,0 +1,302 @@
+#include "bundle_load.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "bundle.h"
+#include "csv.h"
+#include "parse.h"
+#include "primitive.h"
+#include "util.h"
+
+static const char *const dimension_columns[] = {
+	"primitive", "action", "heap_bytes", "write_ratio", "writer", "pattern", "backing", "layout", "placement",
+};
+
+int bundle_resolve(const char *argument, char *path, size_t size, char *why, size_t why_size)
+{
+	struct stat info;
+	if (stat(argument, &info) == 0 && S_ISDIR(info.st_mode)) {
+		snprintf(path, size, "%s", argument);
+		return 0;
+	}
+	int length = snprintf(path, size, "%s/results/%s", project_root(), argument);
+	if (length > 0 && (size_t)length < size && stat(path, &info) == 0 && S_ISDIR(info.st_mode))
+		return 0;
+	snprintf(why, why_size, "%s: no such bundle (a directory, or a name under results/ such as latest)", argument);
+	return -1;
+}
+
+static int enum_field(const char *const *names, size_t count, const char *value, int *out)
+{
+	*out = name_index(names, count, value);
+	return *out < 0 ? -1 : 0;
+}
+
+int cell_from_row(const struct csv_table *table, size_t row, struct cell *cell, char *why, size_t why_size)
+{
+	const char *value[9];
+	for (size_t i = 0; i < 9; i++) {
+		int column = csv_column(table, dimension_columns[i]);
+		if (column < 0) {
+			snprintf(why, why_size, "no column '%s'", dimension_columns[i]);
+			return -1;
+		}
+		value[i] = csv_field(table, row, (size_t)column);
+	}
+	int primitive = primitive_index(value[0]), action, writer, pattern, backing, placement;
+	char problem[128];
+	memset(cell, 0, sizeof *cell);
+	char *end;
+	cell->heap_bytes = strtoull(value[2], &end, 10);
+	bool bad_heap = *end != '\0' || !*value[2];
+	if (parse_ratio(value[3], &cell->write_ratio, problem, sizeof problem) != 0 || bad_heap || primitive < 0 ||
+	    enum_field(action_names, ACTION_COUNT, value[1], &action) || enum_field(writer_names, WRITER_COUNT, value[4], &writer) ||
+	    enum_field(pattern_names, PATTERN_COUNT, value[5], &pattern) ||
+	    enum_field(backing_names, BACKING_COUNT, value[6], &backing) ||
+	    parse_layout(value[7], &cell->fragments, problem, sizeof problem) ||
+	    enum_field(placement_names, PLACEMENT_COUNT, value[8], &placement)) {
+		snprintf(why, why_size, "line %zu: a dimension this spawnbench does not know (%s %s %s %s ...)", row + 2,
+			 value[0], value[1], value[2], value[3]);
+		return -1;
+	}
+	cell->primitive = (unsigned)primitive;
+	cell->action = action;
+	cell->writer = writer;
+	cell->pattern = pattern;
+	cell->backing = backing;
+	cell->placement = placement;
+	return 0;
+}
+
+static bool same_cell(const struct cell *a, const struct cell *b)
+{
+	return a->primitive == b->primitive && a->action == b->action && a->heap_bytes == b->heap_bytes &&
+	       a->write_ratio == b->write_ratio && a->writer == b->writer && a->pattern == b->pattern &&
+	       a->backing == b->backing && a->fragments == b->fragments && a->placement == b->placement;
+}
+
+static double number(const struct csv_table *table, size_t row, int column)
+{
+	if (column < 0)
+		return NAN;
+	const char *text = csv_field(table, row, (size_t)column);
+	char *end;
+	double value = strtod(text, &end);
+	return *text && !*end ? value : NAN;
+}
+
+static void parse_status(const char *text, struct cell_summary *summary)
+{
+	static const char *const prefixes[] = { "ok", "n/a: ", "skipped: ", "failed: " };
+	for (int status = CELL_FAILED; status >= CELL_OK; status--)
+		if (strncmp(text, prefixes[status], strlen(prefixes[status])) == 0) {
+			summary->status = status;
+			snprintf(summary->reason, sizeof summary->reason, "%s", text + strlen(prefixes[status]));
+			return;
+		}
+	summary->status = CELL_FAILED;
+	snprintf(summary->reason, sizeof summary->reason, "unknown status '%s'", text);
+}
+
+static struct cell_summary *summary_for(struct run_results *results, const struct cell *cell, size_t columns)
+{
+	for (size_t i = results->count; i-- > 0;)
+		if (same_cell(&results->cells[i].cell, cell))
+			return &results->cells[i];
+	if (results->count == results->capacity) {
+		results->capacity = results->capacity ? results->capacity * 2 : 64;
+		results->cells = xrealloc(results->cells, results->capacity * sizeof *results->cells);
+	}
+	struct cell_summary *summary = &results->cells[results->count++];
+	memset(summary, 0, sizeof *summary);
+	summary->cell = *cell;
+	summary->columns = columns;
+	summary->counted_roundtrip_us = NAN;
+	for (size_t i = 0; i < MAX_COLUMNS; i++)
+		summary->medians[i] = NAN;
+	for (int phase = 0; phase < PHASE_COUNT; phase++)
+		summarize(NULL, 0, &summary->phases[phase]);
+	return summary;
+}
+
+/* Where in summary.csv the median of name is, or -1, noting an absent column for the report. */
+static int median_column(struct loaded_bundle *bundle, const struct csv_table *table, const char *name)
+{
+	int column = csv_column(table, name);
+	if (column < 0 && bundle->missing_count < MAX_MISSING)
+		bundle->missing[bundle->missing_count++] = name;
+	return column;
+}
+
+/* Column index in the summary of each median: the faults, then the counted events. */
+static void median_columns(struct loaded_bundle *bundle, const struct csv_table *table, int *columns)
+{
+	size_t counted = 0;
+	for (size_t c = 0; c < MAX_COLUMNS; c++)
+		columns[c] = -1;
+	for (int c = COLUMN_CHILD_MINFLT; c <= COLUMN_PARENT_MAJFLT; c++)
+		columns[c] = median_column(bundle, table, fixed_column_names[c]);
+	for (size_t i = 0; i < bundle->events.count; i++)
+		if (bundle->events.events[i].encoded)
+			columns[FIXED_COLUMNS + 2 * counted++] = median_column(bundle, table, bundle->events.events[i].column);
+}
+
+static void read_phase(const struct csv_table *table, size_t row, struct summary *phase)
+{
+	static const char *const names[] = { "n", "median_us", "ci_low_us", "ci_high_us", "mean_us", "stddev_us",
+					     "min_us", "p90_us", "p99_us", "max_us", "outliers" };
+	double values[11];
+	for (size_t i = 0; i < 11; i++)
+		values[i] = number(table, row, csv_column(table, names[i]));
+	phase->n = isnan(values[0]) ? 0 : (size_t)values[0];
+	phase->median = values[1];
+	phase->ci_low = values[2];
+	phase->ci_high = values[3];
+	phase->mean = values[4];
+	phase->stddev = values[5];
+	phase->min = values[6];
+	phase->p90 = values[7];
+	phase->p99 = values[8];
+	phase->max = values[9];
+	phase->outliers = isnan(values[10]) ? 0 : (size_t)values[10];
+}
+
+static int load_summary(struct loaded_bundle *bundle, char *why, size_t why_size)
+{
+	struct csv_table table;
+	char *path = xasprintf("%s/summary.csv", bundle->path), problem[300];
+	int result = csv_read(path, &table, why, why_size);
+	int phase_column = result == 0 ? csv_column(&table, "phase") : -1;
+	int status_column = result == 0 ? csv_column(&table, "status") : -1;
+	if (result == 0 && (phase_column < 0 || status_column < 0 || csv_column(&table, "median_us") < 0)) {
+		snprintf(why, why_size, "%s: no phase, median_us or status column", path);
+		result = -1;
+	}
+	int columns[MAX_COLUMNS];
+	if (result == 0)
+		median_columns(bundle, &table, columns);
+	for (size_t row = 0; result == 0 && row < table.rows; row++) {
+		struct cell cell;
+		if (cell_from_row(&table, row, &cell, problem, sizeof problem) != 0) {
+			snprintf(why, why_size, "%s: %s", path, problem);
+			result = -1;
+			break;
+		}
+		int phase = name_index(phase_names, PHASE_COUNT, csv_field(&table, row, (size_t)phase_column));
+		struct cell_summary *summary = summary_for(&bundle->results, &cell, MAX_COLUMNS);
+		parse_status(csv_field(&table, row, (size_t)status_column), summary);
+		if (phase >= 0)
+			read_phase(&table, row, &summary->phases[phase]);
+		for (size_t c = 0; c < MAX_COLUMNS; c++)
+			if (columns[c] >= 0)
+				summary->medians[c] = number(&table, row, columns[c]);
+	}
+	if (result == 0)
+		csv_free(&table);
+	free(path);
+	return result;
+}
+
+static void load_events(struct loaded_bundle *bundle)
+{
+	json_t *events = json_object_get(bundle->meta, "events"), *item;
+	size_t index;
+	json_array_foreach(events, index, item) {
+		if (bundle->events.count == MAX_RUN_EVENTS)
+			break;
+		struct event *event = &bundle->events.events[bundle->events.count++];
+		memset(event, 0, sizeof *event);
+		const char *name = json_string_value(json_object_get(item, "name"));
+		const char *column = json_string_value(json_object_get(item, "column"));
+		const char *reason = json_string_value(json_object_get(item, "not_counted_because"));
+		const char *note = json_string_value(json_object_get(item, "note"));
+		event->name = xstrdup(name ? name : "?");
+		event->column = xstrdup(column ? column : "?");
+		event->encoded = json_is_true(json_object_get(item, "counted")) ? xstrdup("") : NULL;
+		event->not_counted = reason ? xstrdup(reason) : NULL;
+		event->note = note ? xstrdup(note) : NULL;
+		event->user_only = json_is_true(json_object_get(item, "user_space_only"));
+	}
+}
+
+static void load_config(struct loaded_bundle *bundle)
+{
+	json_t *config = json_object_get(bundle->meta, "config"), *value;
+	const char *key;
+	char why[256];
+	config_init(&bundle->config);
+	json_object_foreach(config, key, value)
+		if (json_is_string(value))
+			config_set(&bundle->config, NULL, key, json_string_value(value), why, sizeof why);
+	const char *suite = json_string_value(json_object_get(bundle->meta, "suite"));
+	snprintf(bundle->config.name, sizeof bundle->config.name, "%s", suite ? suite : "?");
+}
+
+/* The counted iterations' roundtrip medians, from meta.json's cells. */
+static void load_counted_medians(struct loaded_bundle *bundle)
+{
+	json_t *cells = json_object_get(bundle->meta, "cells"), *item;
+	size_t index;
+	json_array_foreach(cells, index, item) {
+		json_t *median = json_object_get(item, "counted_roundtrip_median_us");
+		if (index < bundle->results.count && json_is_number(median))
+			bundle->results.cells[index].counted_roundtrip_us = json_number_value(median);
+	}
+}
+
+static int load_meta(struct loaded_bundle *bundle, char *why, size_t why_size)
+{
+	char *path = xasprintf("%s/meta.json", bundle->path);
+	json_error_t error;
+	bundle->meta = json_load_file(path, 0, &error);
+	int result = 0;
+	if (!bundle->meta) {
+		snprintf(why, why_size, "%s:%d: %s", path, error.line, error.text);
+		result = -1;
+	} else if (json_integer_value(json_object_get(bundle->meta, "schema_version")) != BUNDLE_SCHEMA_VERSION) {
+		snprintf(why, why_size, "%s: schema version %lld, this spawnbench reads version %d", path,
+			 (long long)json_integer_value(json_object_get(bundle->meta, "schema_version")), BUNDLE_SCHEMA_VERSION);
+		result = -1;
+	} else {
+		bundle->status = json_string_value(json_object_get(bundle->meta, "status"));
+		if (!bundle->status)
+			bundle->status = "unknown";
+	}
+	free(path);
+	return result;
+}
+
+int bundle_load(const char *path, struct loaded_bundle *bundle, char *why, size_t why_size)
+{
+	memset(bundle, 0, sizeof *bundle);
+	snprintf(bundle->path, sizeof bundle->path, "%s", path);
+	if (load_meta(bundle, why, why_size) != 0)
+		return -1;
+	load_config(bundle);
+	load_events(bundle);
+	if (load_summary(bundle, why, why_size) != 0) {
+		bundle_unload(bundle);
+		return -1;
+	}
+	load_counted_medians(bundle);
+	return 0;
+}
+
+void bundle_unload(struct loaded_bundle *bundle)
+{
+	json_decref(bundle->meta);
+	config_free(&bundle->config);
+	events_free(&bundle->events);
+	results_free(&bundle->results);
+	memset(bundle, 0, sizeof *bundle);
+}
+
+const char *bundle_machine_text(const struct loaded_bundle *bundle, const char *key)
+{
+	const char *text = json_string_value(json_object_get(json_object_get(bundle->meta, "machine"), key));
+	return text ? text : "";
+}

@@ -1,0 +1,29 @@
+/* A small CSV reader for the bundle's own files: a header row, quoted fields allowed. */
+#ifndef SPAWNBENCH_CSV_H
+#define SPAWNBENCH_CSV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct csv_table {
+	size_t columns, rows;
+	char **header;           /* columns names */
+	char **fields;           /* rows x columns, row-major */
+};
+
+/*
+ * Reads path; -1 with why ("FILE:LINE: ...") if it cannot be read, is empty,
+ * or a row has another number of fields than the header (a truncated file).
+ */
+int csv_read(const char *path, struct csv_table *table, char *why, size_t why_size);
+void csv_free(struct csv_table *table);
+
+/* Index of the column called name, or -1. */
+int csv_column(const struct csv_table *table, const char *name);
+
+static inline const char *csv_field(const struct csv_table *table, size_t row, size_t column)
+{
+	return table->fields[row * table->columns + column];
+}
+
+#endif

@@ -1,0 +1,547 @@
+#define _GNU_SOURCE
+#include "plot.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "parse.h"
+#include "primitive.h"
+#include "table.h"
+#include "util.h"
+
+struct plot_context {
+	const struct loaded_bundle *bundle;
+	const struct suite_config *config;
+	char dir[4096 + 16], data_dir[4096 + 32];
+	char subtitle[400];
+	struct fit_row *fits;
+	size_t fit_count;
+	struct chart_report *report;
+};
+
+/* A data file of line blocks: each block starts with its title line, blocks apart by two blank lines. */
+struct blocks {
+	FILE *file;
+	int count;
+	char colors[256], dashes[256];   /* gnuplot word lists: line type and dash type per block */
+};
+
+static struct chart_outcome *new_chart(struct plot_context *ctx, const char *name, const char *heading)
+{
+	struct chart_outcome *chart = &ctx->report->charts[ctx->report->count++];
+	memset(chart, 0, sizeof *chart);
+	snprintf(chart->name, sizeof chart->name, "%s", name);
+	snprintf(chart->heading, sizeof chart->heading, "%s", heading);
+	return chart;
+}
+
+static FILE *open_data(const struct plot_context *ctx, const char *name, const char *extension)
+{
+	char *path = xasprintf("%s/%s.%s", ctx->data_dir, name, extension);
+	FILE *file = fopen(path, "w");
+	free(path);
+	if (!file)
+		die("cannot write chart data in %s: %s", ctx->data_dir, strerror(errno));
+	return file;
+}
+
+/* Starts a block titled title, drawn in line type color (1-10) and dash type dash (1 solid, 2 dashed). */
+static void block_start(struct blocks *blocks, const char *title, int color, int dash)
+{
+	fprintf(blocks->file, "%s\"%s\"\n", blocks->count ? "\n\n" : "", title);
+	size_t used = strlen(blocks->colors);
+	snprintf(blocks->colors + used, sizeof blocks->colors - used, "%s%d", used ? " " : "", color);
+	used = strlen(blocks->dashes);
+	snprintf(blocks->dashes + used, sizeof blocks->dashes - used, "%s%d", used ? " " : "", dash);
+	blocks->count++;
+}
+
+/* The blocks' variables for lines.gp, after the chart's own. */
+static void block_variables(const struct blocks *blocks, char *variables, size_t size)
+{
+	size_t used = strlen(variables);
+	snprintf(variables + used, size - used, "blocks = %d\ncolors = \"%s\"\ndashes = \"%s\"\n", blocks->count,
+		 blocks->colors, blocks->dashes);
+}
+
+/* A primitive's colour: its place in the primitive table, the same in every chart. */
+static int primitive_color(unsigned primitive)
+{
+	return (int)primitive + 1;
+}
+
+/* A gnuplot double-quoted string. */
+static void gp_string(FILE *file, const char *name, const char *value)
+{
+	fprintf(file, "%s = \"", name);
+	for (const char *c = value; *c; c++)
+		fprintf(file, *c == '"' || *c == '\\' ? "\\%c" : "%c", *c);
+	fprintf(file, "\"\n");
+}
+
+static char *read_log(const char *path)
+{
+	char *text = read_text_file(path);
+	if (text && !*text) {
+		free(text);
+		text = NULL;
+	}
+	return text;
+}
+
+/* Runs gnuplot on the chart's variables file and script; records drawn or why not. */
+static void draw(struct plot_context *ctx, struct chart_outcome *chart, const char *script, const char *variables)
+{
+	FILE *vars = open_data(ctx, chart->name, "gp");
+	char *plotdir = xasprintf("%s/plots", project_root());
+	char *out = xasprintf("%s/%s", ctx->dir, chart->name);
+	char *datafile = xasprintf("%s/%s.dat", ctx->data_dir, chart->name);
+	gp_string(vars, "plotdir", plotdir);
+	gp_string(vars, "out", out);
+	gp_string(vars, "datafile", datafile);
+	gp_string(vars, "heading", chart->heading);
+	gp_string(vars, "subtitle", ctx->subtitle);
+	fputs(variables, vars);
+	fclose(vars);
+	char *vars_path = xasprintf("%s/%s.gp", ctx->data_dir, chart->name);
+	char *script_path = xasprintf("%s/%s", plotdir, script);
+	char *log_path = xasprintf("%s/%s.log", ctx->data_dir, chart->name);
+	posix_spawn_file_actions_t actions;
+	posix_spawn_file_actions_init(&actions);
+	posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	char *argv[] = { "gnuplot", vars_path, script_path, NULL };
+	pid_t pid;
+	int status = -1;
+	extern char **environ;
+	if (posix_spawnp(&pid, "gnuplot", &actions, NULL, argv, environ) == 0)
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+	posix_spawn_file_actions_destroy(&actions);
+	char *log = read_log(log_path);
+	chart->drawn = status == 0;
+	if (status == -1)
+		snprintf(chart->note, sizeof chart->note, "gnuplot could not be started (apt-get install gnuplot-nox)");
+	else if (log)
+		snprintf(chart->note, sizeof chart->note, "gnuplot: %.360s", log);
+	free(log);
+	free(plotdir);
+	free(out);
+	free(datafile);
+	free(vars_path);
+	free(script_path);
+	free(log_path);
+}
+
+static void not_drawn(struct chart_outcome *chart, const char *format, ...) __attribute__((format(printf, 2, 3)));
+static void not_drawn(struct chart_outcome *chart, const char *format, ...)
+{
+	va_list args;
+	va_start(args, format);
+	vsnprintf(chart->note, sizeof chart->note, format, args);
+	va_end(args);
+	chart->drawn = false;
+}
+
+static void label(unsigned primitive, enum action action, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s %s", primitive_table[primitive]->name, action_names[action]);
+}
+
+static const struct cell_summary *ok_cell(const struct plot_context *ctx, const struct cell *key)
+{
+	const struct cell_summary *cell = results_find(&ctx->bundle->results, key);
+	return cell && cell->status == CELL_OK ? cell : NULL;
+}
+
+/* Every primitive and action of the suite, in its order; false when done. */
+static bool next_pair(const struct suite_config *config, size_t *index, unsigned *primitive, enum action *action)
+{
+	size_t total = config->primitive_count * config->action_count;
+	if (*index >= total)
+		return false;
+	*primitive = config->primitives[*index / config->action_count];
+	*action = config->actions[*index % config->action_count];
+	(*index)++;
+	return true;
+}
+
+/* Phase median against heap size, one line per primitive and action, with the CI. */
+static void chart_heap(struct plot_context *ctx, int phase, const char *name, const char *heading)
+{
+	struct chart_outcome *chart = new_chart(ctx, name, heading);
+	struct blocks blocks = { .file = open_data(ctx, name, "dat") };
+	unsigned primitive;
+	enum action action;
+	char title[64];
+	for (size_t pair = 0; next_pair(ctx->config, &pair, &primitive, &action);) {
+		struct cell key = suite_base_key(ctx->config);
+		key.primitive = primitive;
+		key.action = action;
+		bool started = false;
+		for (size_t h = 0; h < ctx->config->heap_count; h++) {
+			key.heap_bytes = ctx->config->heaps[h];
+			const struct cell_summary *cell = ok_cell(ctx, &key);
+			if (!cell || key.heap_bytes == 0 || isnan(cell->phases[phase].median))
+				continue; /* a log axis has no room for heap 0: the report's table has it */
+			if (!started) {
+				label(primitive, action, title, sizeof title);
+				block_start(&blocks, title, primitive_color(primitive), (int)action + 1);
+				started = true;
+			}
+			const struct summary *s = &cell->phases[phase];
+			fprintf(blocks.file, "%llu %.3f %.3f %.3f\n", (unsigned long long)key.heap_bytes, s->median,
+				isnan(s->ci_low) ? s->median : s->ci_low, isnan(s->ci_high) ? s->median : s->ci_high);
+		}
+	}
+	fclose(blocks.file);
+	if (!blocks.count)
+		return not_drawn(chart, "no measured cell with a heap above 0");
+	char variables[1000];
+	snprintf(variables, sizeof variables,
+		 "xlabel = \"parent's populated heap\"\nylabel = \"%s median (us), 95%% CI\"\n"
+		 "logx = 1\nlogy = 1\nsizes = 1\nerrorbars = 1\n", phase_names[phase]);
+	block_variables(&blocks, variables, sizeof variables);
+	draw(ctx, chart, "lines.gp", variables);
+}
+
+/* The write loop (or the writer's faults) against write ratio, by heap, for one primitive, action and writer. */
+static void chart_cow_by_heap(struct plot_context *ctx, bool faults, const char *name)
+{
+	struct cell key = suite_base_key(ctx->config);
+	key.primitive = ctx->config->primitives[0];
+	key.action = ctx->config->actions[0];
+	key.writer = ctx->config->writers[0];
+	char heading[200];
+	snprintf(heading, sizeof heading, "Copy-on-write: the %s's %s after %s+%s, against write ratio, by heap",
+		 writer_names[key.writer], faults ? "minor faults" : "write loop", primitive_table[key.primitive]->name,
+		 action_names[key.action]);
+	struct chart_outcome *chart = new_chart(ctx, name, heading);
+	struct blocks blocks = { .file = open_data(ctx, name, "dat") };
+	for (size_t h = 0; h < ctx->config->heap_count; h++) {
+		key.heap_bytes = ctx->config->heaps[h];
+		bool started = false;
+		for (size_t r = 0; r < ctx->config->ratio_count; r++) {
+			key.write_ratio = ctx->config->ratios[r];
+			const struct cell_summary *cell = ok_cell(ctx, &key);
+			double value = !cell ? NAN
+				       : faults ? cell->medians[key.writer == WRITER_CHILD ? COLUMN_CHILD_MINFLT : COLUMN_PARENT_MINFLT]
+						: cell->phases[COLUMN_COW_US].median / 1000;
+			if (!cell || isnan(value) || !cell_pages_written(&key))
+				continue;
+			if (!started) {
+				char title[64], heap[32];
+				format_size(key.heap_bytes, heap, sizeof heap);
+				snprintf(title, sizeof title, "heap %s", heap);
+				block_start(&blocks, title, blocks.count + 1, 1);
+				started = true;
+			}
+			fprintf(blocks.file, "%g %.6g\n", key.write_ratio, value);
+		}
+	}
+	fclose(blocks.file);
+	if (!blocks.count)
+		return not_drawn(chart, "no cell wrote to its heap (write ratios above 0 are needed)");
+	char variables[1000];
+	snprintf(variables, sizeof variables,
+		 "xlabel = \"write ratio (share of the heap's pages written, one store each)\"\n"
+		 "ylabel = \"%s\"\nlogx = 0\nlogy = 1\nsizes = 0\nerrorbars = 0\nratio = 1\n",
+		 faults ? "minor faults of the writer (median)" : "write loop (ms, median)");
+	block_variables(&blocks, variables, sizeof variables);
+	draw(ctx, chart, "lines.gp", variables);
+}
+
+/* The write loop against write ratio at the largest written heap, one line per primitive and action. */
+static void chart_cow_primitives(struct plot_context *ctx, enum writer writer, const char *name)
+{
+	struct cell key = written_key(ctx->config);
+	char heap[32], heading[200];
+	format_size(key.heap_bytes, heap, sizeof heap);
+	snprintf(heading, sizeof heading, "Copy-on-write: the %s's write loop against write ratio, heap %s",
+		 writer_names[writer], heap);
+	struct chart_outcome *chart = new_chart(ctx, name, heading);
+	struct blocks blocks = { .file = open_data(ctx, name, "dat") };
+	key.writer = writer;
+	unsigned primitive;
+	enum action action;
+	for (size_t pair = 0; next_pair(ctx->config, &pair, &primitive, &action);) {
+		key.primitive = primitive;
+		key.action = action;
+		bool started = false;
+		for (size_t r = 0; r < ctx->config->ratio_count; r++) {
+			key.write_ratio = ctx->config->ratios[r];
+			const struct cell_summary *cell = ok_cell(ctx, &key);
+			if (!cell || !cell_pages_written(&key) || isnan(cell->phases[COLUMN_COW_US].median))
+				continue;
+			if (!started) {
+				char title[64];
+				label(primitive, action, title, sizeof title);
+				block_start(&blocks, title, primitive_color(primitive), (int)action + 1);
+				started = true;
+			}
+			fprintf(blocks.file, "%g %.6g\n", key.write_ratio, cell->phases[COLUMN_COW_US].median / 1000);
+		}
+	}
+	fclose(blocks.file);
+	if (!blocks.count)
+		return not_drawn(chart, "no cell with the %s as writer wrote to its heap", writer_names[writer]);
+	char variables[1000];
+	snprintf(variables, sizeof variables,
+		 "xlabel = \"write ratio\"\nylabel = \"write loop (ms, median)\"\nlogx = 0\nlogy = 0\nsizes = 0\n"
+		 "errorbars = 0\nratio = 1\n");
+	block_variables(&blocks, variables, sizeof variables);
+	draw(ctx, chart, "lines.gp", variables);
+}
+
+/* A bars data file: a header naming the series, then one row per group. */
+static void bars_header(FILE *file, const char *const *series, size_t count)
+{
+	fprintf(file, "group");
+	for (size_t i = 0; i < count; i++)
+		fprintf(file, " \"%s\"", series[i]);
+	fprintf(file, "\n");
+}
+
+static void bars_value(FILE *file, double value, bool *any)
+{
+	if (isnan(value)) {
+		fprintf(file, " ?");
+	} else {
+		fprintf(file, " %.6g", value);
+		*any = true;
+	}
+}
+
+static void draw_bars(struct plot_context *ctx, struct chart_outcome *chart, size_t series, const char *ylabel,
+		      bool logy)
+{
+	char variables[300];
+	snprintf(variables, sizeof variables, "columns = %zu\nylabel = \"%s\"\nlogy = %d\n", series + 1, ylabel, logy);
+	draw(ctx, chart, "bars.gp", variables);
+}
+
+/* The fitted cost model: ms per GiB of roundtrip and create, per primitive and action. */
+static void chart_fits(struct plot_context *ctx)
+{
+	struct chart_outcome *chart = new_chart(ctx, "fit_ms_per_gib", "Fitted cost per GiB of populated heap (least squares over heap sizes)");
+	static const char *const series[] = { "roundtrip", "create" };
+	FILE *file = open_data(ctx, chart->name, "dat");
+	bars_header(file, series, 2);
+	unsigned primitive;
+	enum action action;
+	bool any = false;
+	for (size_t pair = 0; next_pair(ctx->config, &pair, &primitive, &action);) {
+		struct cell key = suite_base_key(ctx->config);
+		key.primitive = primitive;
+		key.action = action;
+		const struct fit_row *roundtrip = fit_find(ctx->fits, ctx->fit_count, FIT_HEAP, &key, COLUMN_ROUNDTRIP_US);
+		const struct fit_row *create = fit_find(ctx->fits, ctx->fit_count, FIT_HEAP, &key, COLUMN_CREATE_US);
+		if (!roundtrip && !create)
+			continue;
+		fprintf(file, "\"%s %s\"", primitive_table[primitive]->name, action_names[action]);
+		bars_value(file, roundtrip ? roundtrip->fit.slope / 1000 : NAN, &any);
+		bars_value(file, create ? create->fit.slope / 1000 : NAN, &any);
+		fprintf(file, "\n");
+	}
+	fclose(file);
+	if (!any)
+		return not_drawn(chart, "a fit needs at least two heap sizes measured");
+	draw_bars(ctx, chart, 2, "ms per GiB (slope)", false);
+}
+
+/* us per written page from the copy-on-write fits at the largest written heap, by writer. */
+static void chart_us_per_page(struct plot_context *ctx)
+{
+	struct cell key = written_key(ctx->config);
+	char heap[32], heading[200];
+	format_size(key.heap_bytes, heap, sizeof heap);
+	snprintf(heading, sizeof heading, "Cost per written page (slope of the write loop over pages written), heap %s", heap);
+	struct chart_outcome *chart = new_chart(ctx, "cow_us_per_page", heading);
+	FILE *file = open_data(ctx, chart->name, "dat");
+	bars_header(file, writer_names, WRITER_COUNT);
+	unsigned primitive;
+	enum action action;
+	bool any = false;
+	for (size_t pair = 0; next_pair(ctx->config, &pair, &primitive, &action);) {
+		key.primitive = primitive;
+		key.action = action;
+		fprintf(file, "\"%s %s\"", primitive_table[primitive]->name, action_names[action]);
+		for (enum writer writer = WRITER_CHILD; writer < WRITER_COUNT; writer++) {
+			key.writer = writer;
+			const struct fit_row *fit = fit_find(ctx->fits, ctx->fit_count, FIT_COW, &key, COLUMN_COW_US);
+			bars_value(file, fit ? fit->fit.slope : NAN, &any);
+		}
+		fprintf(file, "\n");
+	}
+	fclose(file);
+	if (!any)
+		return not_drawn(chart, "a fit needs at least two write ratios above 0 at one heap");
+	draw_bars(ctx, chart, WRITER_COUNT, "us per written page (one fault each after fork)", false);
+}
+
+/* A counter's median per creation against heap size, at ratio 0, one line per primitive and action. */
+static void chart_counter(struct plot_context *ctx, const char *column, const char *name, const char *heading,
+			  const char *ylabel)
+{
+	struct chart_outcome *chart = new_chart(ctx, name, heading);
+	int index = event_median_index(&ctx->bundle->events, column);
+	if (index < 0)
+		return not_drawn(chart, "%s was not counted in this bundle", column);
+	struct blocks blocks = { .file = open_data(ctx, name, "dat") };
+	unsigned primitive;
+	enum action action;
+	for (size_t pair = 0; next_pair(ctx->config, &pair, &primitive, &action);) {
+		struct cell key = suite_base_key(ctx->config);
+		key.primitive = primitive;
+		key.action = action;
+		bool started = false;
+		for (size_t h = 0; h < ctx->config->heap_count; h++) {
+			key.heap_bytes = ctx->config->heaps[h];
+			const struct cell_summary *cell = ok_cell(ctx, &key);
+			if (!cell || key.heap_bytes == 0 || isnan(cell->medians[index]))
+				continue;
+			if (!started) {
+				char title[64];
+				label(primitive, action, title, sizeof title);
+				block_start(&blocks, title, primitive_color(primitive), (int)action + 1);
+				started = true;
+			}
+			fprintf(blocks.file, "%llu %.6g\n", (unsigned long long)key.heap_bytes, cell->medians[index]);
+		}
+	}
+	fclose(blocks.file);
+	if (!blocks.count)
+		return not_drawn(chart, "no measured cell with a heap above 0 counted %s", column);
+	char variables[1000];
+	snprintf(variables, sizeof variables,
+		 "xlabel = \"parent's populated heap\"\nylabel = \"%s\"\nlogx = 1\nlogy = 0\nsizes = 1\nerrorbars = 0\n",
+		 ylabel);
+	block_variables(&blocks, variables, sizeof variables);
+	draw(ctx, chart, "lines.gp", variables);
+}
+
+/* Roundtrip at the largest heap for each value of one dimension, when the bundle has more than one. */
+static void chart_dimension(struct plot_context *ctx, const char *dimension, size_t value_count,
+			    void (*set_value)(struct cell *key, const struct suite_config *config, size_t index),
+			    const char *(*value_name)(const struct suite_config *config, size_t index, char *buf, size_t size))
+{
+	char name[64], heading[200], heap[32];
+	uint64_t largest = 0;
+	for (size_t h = 0; h < ctx->config->heap_count; h++)
+		largest = ctx->config->heaps[h] > largest ? ctx->config->heaps[h] : largest;
+	format_size(largest, heap, sizeof heap);
+	snprintf(name, sizeof name, "by_%s", dimension);
+	snprintf(heading, sizeof heading, "Roundtrip median by %s, heap %s", dimension, heap);
+	struct chart_outcome *chart = new_chart(ctx, name, heading);
+	if (value_count < 2)
+		return not_drawn(chart, "the bundle has one %s only", dimension);
+	FILE *file = open_data(ctx, name, "dat");
+	fprintf(file, "group");
+	for (size_t v = 0; v < value_count; v++) {
+		char text[64];
+		fprintf(file, " \"%s\"", value_name(ctx->config, v, text, sizeof text));
+	}
+	fprintf(file, "\n");
+	unsigned primitive;
+	enum action action;
+	bool any = false;
+	for (size_t pair = 0; next_pair(ctx->config, &pair, &primitive, &action);) {
+		struct cell key = suite_base_key(ctx->config);
+		key.primitive = primitive;
+		key.action = action;
+		key.heap_bytes = largest;
+		fprintf(file, "\"%s %s\"", primitive_table[primitive]->name, action_names[action]);
+		for (size_t v = 0; v < value_count; v++) {
+			set_value(&key, ctx->config, v);
+			const struct cell_summary *cell = ok_cell(ctx, &key);
+			bars_value(file, cell ? cell->phases[COLUMN_ROUNDTRIP_US].median : NAN, &any);
+		}
+		fprintf(file, "\n");
+	}
+	fclose(file);
+	if (!any)
+		return not_drawn(chart, "no measured cell at heap %s", heap);
+	draw_bars(ctx, chart, value_count, "roundtrip median (us)", true);
+}
+
+static void set_backing(struct cell *key, const struct suite_config *config, size_t index)
+{
+	key->backing = config->backings[index];
+}
+
+static const char *backing_value(const struct suite_config *config, size_t index, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s", backing_names[config->backings[index]]);
+	return buf;
+}
+
+static void set_layout(struct cell *key, const struct suite_config *config, size_t index)
+{
+	key->fragments = config->layouts[index];
+}
+
+static const char *layout_value(const struct suite_config *config, size_t index, char *buf, size_t size)
+{
+	layout_format(config->layouts[index], buf, size);
+	return buf;
+}
+
+static void set_placement(struct cell *key, const struct suite_config *config, size_t index)
+{
+	key->placement = config->placements[index];
+}
+
+static const char *placement_value(const struct suite_config *config, size_t index, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s", placement_names[config->placements[index]]);
+	return buf;
+}
+
+static void describe_machine(struct plot_context *ctx)
+{
+	const struct loaded_bundle *b = ctx->bundle;
+	const char *start = json_string_value(json_object_get(b->meta, "start_time"));
+	snprintf(ctx->subtitle, sizeof ctx->subtitle, "%s, kernel %s, %s, suite %s, %s",
+		 bundle_machine_text(b, "host"), bundle_machine_text(b, "kernel_release"),
+		 bundle_machine_text(b, "cpu_model"), b->config.name, start ? start : "");
+}
+
+size_t plots_render(const struct loaded_bundle *bundle, const char *dir, struct chart_report *report)
+{
+	struct plot_context ctx = { .bundle = bundle, .config = &bundle->config, .report = report };
+	memset(report, 0, sizeof *report);
+	snprintf(ctx.dir, sizeof ctx.dir, "%s/plots", dir);
+	snprintf(ctx.data_dir, sizeof ctx.data_dir, "%s/plots/data", dir);
+	mkdir(ctx.dir, 0755);
+	mkdir(ctx.data_dir, 0755);
+	describe_machine(&ctx);
+	ctx.fit_count = results_fit(&bundle->results, &ctx.fits);
+	chart_heap(&ctx, COLUMN_ROUNDTRIP_US, "roundtrip_vs_heap", "Roundtrip (create, run, reap the child) against the parent's heap");
+	chart_heap(&ctx, COLUMN_CREATE_US, "create_vs_heap", "Create (the call until it returns in the parent) against the parent's heap");
+	chart_fits(&ctx);
+	chart_cow_by_heap(&ctx, false, "cow_time_by_heap");
+	chart_cow_by_heap(&ctx, true, "cow_faults_by_heap");
+	chart_cow_primitives(&ctx, WRITER_CHILD, "cow_child_writer");
+	chart_cow_primitives(&ctx, WRITER_PARENT, "cow_parent_writer");
+	chart_us_per_page(&ctx);
+	chart_counter(&ctx, "tlb_flush", "tlb_flushes_vs_heap", "TLB flushes per creation (tlb:tlb_flush), nothing written",
+		      "TLB flushes per creation (median)");
+	chart_counter(&ctx, "minor_faults", "faults_vs_heap", "Minor faults per creation, worker and child (perf), nothing written",
+		      "minor faults per creation (median)");
+	chart_dimension(&ctx, "backing", ctx.config->backing_count, set_backing, backing_value);
+	chart_dimension(&ctx, "layout", ctx.config->layout_count, set_layout, layout_value);
+	chart_dimension(&ctx, "placement", ctx.config->placement_count, set_placement, placement_value);
+	free(ctx.fits);
+	size_t drawn = 0;
+	for (size_t i = 0; i < report->count; i++)
+		drawn += report->charts[i].drawn;
+	return drawn;
+}

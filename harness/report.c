@@ -1,0 +1,292 @@
+#include "report.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse.h"
+#include "primitive.h"
+#include "plan.h"
+#include "table.h"
+#include "util.h"
+
+struct findings {
+	FILE *out;
+	const struct loaded_bundle *bundle;
+	const struct suite_config *config;
+	struct fit_row *fits;
+	size_t fit_count;
+};
+
+/* The roundtrip median of an ok cell like the base with this primitive, action and heap; NaN otherwise. */
+static double roundtrip(const struct findings *f, const char *primitive, enum action action, uint64_t heap)
+{
+	struct cell key = suite_base_key(f->config);
+	int index = primitive_index(primitive);
+	if (index < 0)
+		return NAN;
+	key.primitive = (unsigned)index;
+	key.action = action;
+	key.heap_bytes = heap;
+	const struct cell_summary *cell = results_find(&f->bundle->results, &key);
+	return cell && cell->status == CELL_OK ? cell->phases[COLUMN_ROUNDTRIP_US].median : NAN;
+}
+
+static uint64_t largest_heap_with(const struct findings *f, const char *primitive, enum action action)
+{
+	uint64_t largest = 0;
+	for (size_t h = 0; h < f->config->heap_count; h++)
+		if (!isnan(roundtrip(f, primitive, action, f->config->heaps[h])) && f->config->heaps[h] > largest)
+			largest = f->config->heaps[h];
+	return largest;
+}
+
+/* "fork+exit of a 1G parent takes 36.2ms, 80 times posix_spawn+exec of the same parent (452us)." */
+static void finding_largest_parent(const struct findings *f)
+{
+	uint64_t heap = largest_heap_with(f, "fork", ACTION_EXIT);
+	double fork_us = roundtrip(f, "fork", ACTION_EXIT, heap);
+	const char *other = "posix_spawn";
+	enum action other_action = ACTION_EXEC;
+	double other_us = roundtrip(f, other, other_action, heap);
+	if (isnan(other_us)) {
+		other = "vfork";
+		other_action = ACTION_EXIT;
+		other_us = roundtrip(f, other, other_action, heap);
+	}
+	if (heap == 0 || isnan(fork_us) || isnan(other_us))
+		return;
+	char size[32], fork_text[32], other_text[32];
+	format_size(heap, size, sizeof size);
+	format_microseconds(fork_us, fork_text, sizeof fork_text);
+	format_microseconds(other_us, other_text, sizeof other_text);
+	fprintf(f->out, "- fork+exit of a %s parent takes %s (roundtrip median), %.0f times %s+%s of the same parent (%s).\n",
+		size, fork_text, fork_us / other_us, other, action_names[other_action], other_text);
+}
+
+/* "Per GiB of populated heap, the roundtrip grows by 27.2 ms for fork+exit (R² 1.000), ..." */
+static void finding_slopes(const struct findings *f)
+{
+	bool first = true;
+	for (size_t p = 0; p < f->config->primitive_count; p++)
+		for (size_t a = 0; a < f->config->action_count; a++) {
+			struct cell key = suite_base_key(f->config);
+			key.primitive = f->config->primitives[p];
+			key.action = f->config->actions[a];
+			const struct fit_row *fit = fit_find(f->fits, f->fit_count, FIT_HEAP, &key, COLUMN_ROUNDTRIP_US);
+			if (!fit)
+				continue;
+			fprintf(f->out, "%s %.2f ms for %s+%s (R² %.3f)", first ? "- Per GiB of populated heap, the roundtrip grows by" : ",",
+				fit->fit.slope / 1000, primitive_table[key.primitive]->name, action_names[key.action], fit->fit.r2);
+			first = false;
+		}
+	if (!first)
+		fprintf(f->out, ".\n");
+}
+
+static bool cow_figures(const struct findings *f, const char *primitive, enum action action, enum writer writer,
+			double *per_page, double *us_per_page, char *heap, size_t heap_size)
+{
+	struct cell key = written_key(f->config);
+	int index = primitive_index(primitive);
+	if (index < 0 || key.write_ratio == 0)
+		return false;
+	key.primitive = (unsigned)index;
+	key.action = action;
+	key.writer = writer;
+	*per_page = faults_per_written_page(&f->bundle->results, &key, writer);
+	const struct fit_row *fit = fit_find(f->fits, f->fit_count, FIT_COW, &key, COLUMN_COW_US);
+	*us_per_page = fit ? fit->fit.slope : NAN;
+	format_size(key.heap_bytes, heap, heap_size);
+	return !isnan(*per_page) && !isnan(*us_per_page);
+}
+
+static void finding_copy_on_write(const struct findings *f)
+{
+	double per_page, us;
+	char heap[32];
+	if (cow_figures(f, "fork", ACTION_EXIT, WRITER_CHILD, &per_page, &us, heap, sizeof heap))
+		fprintf(f->out, "- After fork, the child's writes take %.2f minor faults per written page, %.2f us each "
+				"(slope over write ratios at heap %s): a page is copied when it is first written, not before.\n",
+			per_page, us, heap);
+	if (cow_figures(f, "fork", ACTION_EXEC, WRITER_PARENT, &per_page, &us, heap, sizeof heap))
+		fprintf(f->out, "- After fork+exec, the parent's own writes still take %.2f faults per written page, %.2f us each "
+				"(heap %s): its pages stay write-protected after the child has gone.\n",
+			per_page, us, heap);
+	if (cow_figures(f, "vfork", ACTION_EXEC, WRITER_PARENT, &per_page, &us, heap, sizeof heap))
+		fprintf(f->out, "- After vfork+exec, the parent's writes take %.2f faults per written page, %.2f us each: "
+				"nothing was shared copy-on-write.\n", per_page, us);
+}
+
+static double counter_at(const struct findings *f, const char *column, const char *primitive, enum action action,
+			 uint64_t heap)
+{
+	int index = event_median_index(&f->bundle->events, column), primitive_at = primitive_index(primitive);
+	struct cell key = suite_base_key(f->config);
+	if (index < 0 || primitive_at < 0)
+		return NAN;
+	key.primitive = (unsigned)primitive_at;
+	key.action = action;
+	key.heap_bytes = heap;
+	const struct cell_summary *cell = results_find(&f->bundle->results, &key);
+	return cell && cell->status == CELL_OK ? cell->medians[index] : NAN;
+}
+
+static void finding_tlb_flushes(const struct findings *f)
+{
+	uint64_t heap = largest_heap_with(f, "fork", ACTION_EXIT);
+	double fork_flushes = counter_at(f, "tlb_flush", "fork", ACTION_EXIT, heap);
+	double vfork_flushes = counter_at(f, "tlb_flush", "vfork", ACTION_EXIT, heap);
+	char size[32];
+	format_size(heap, size, sizeof size);
+	if (!isnan(fork_flushes) && !isnan(vfork_flushes))
+		fprintf(f->out, "- fork+exit of a %s parent flushes the TLB %.0f times per creation (tlb:tlb_flush); vfork+exit %.0f times.\n",
+			size, fork_flushes, vfork_flushes);
+}
+
+static void finding_counter_cost(const struct findings *f)
+{
+	struct cell key = suite_base_key(f->config);
+	int fork = primitive_index("fork");
+	size_t counted = 0;
+	for (size_t i = 0; i < f->bundle->events.count; i++)
+		counted += f->bundle->events.events[i].encoded != NULL;
+	if (fork < 0 || !counted)
+		return;
+	key.primitive = (unsigned)fork;
+	key.action = ACTION_EXIT;
+	key.heap_bytes = f->config->heaps[0];
+	const struct cell_summary *cell = results_find(&f->bundle->results, &key);
+	if (!cell || isnan(cell->counted_roundtrip_us) || isnan(cell->phases[COLUMN_ROUNDTRIP_US].median))
+		return;
+	char cost[32], size[32];
+	format_microseconds(cell->counted_roundtrip_us - cell->phases[COLUMN_ROUNDTRIP_US].median, cost, sizeof cost);
+	format_size(key.heap_bytes, size, sizeof size);
+	fprintf(f->out, "- Counting %zu events adds %s to a fork+exit at heap %s; the counts come from iterations of their own, "
+			"so the timings here are free of that cost.\n", counted, cost, size);
+}
+
+void report_findings(FILE *out, const struct loaded_bundle *bundle)
+{
+	struct findings f = { .out = out, .bundle = bundle, .config = &bundle->config };
+	f.fit_count = results_fit(&bundle->results, &f.fits);
+	finding_largest_parent(&f);
+	finding_slopes(&f);
+	finding_copy_on_write(&f);
+	finding_tlb_flushes(&f);
+	finding_counter_cost(&f);
+	free(f.fits);
+}
+
+static void write_machine(FILE *out, const struct loaded_bundle *b)
+{
+	const char *start = json_string_value(json_object_get(b->meta, "start_time"));
+	const char *end = json_string_value(json_object_get(b->meta, "end_time"));
+	const char *version = json_string_value(json_object_get(b->meta, "spawnbench_version"));
+	json_t *cpus = json_object_get(json_object_get(b->meta, "machine"), "cpus_online");
+	double memory_kib = strtod(bundle_machine_text(b, "memory_total"), NULL);
+	fprintf(out, "# spawnbench report: suite %s\n\n", b->config.name);
+	fprintf(out, "Measured on **%s**, kernel **%s** (%s), %s, %lld CPUs, %.1f GiB of memory; %s; THP %s; clock source %s.\n",
+		bundle_machine_text(b, "host"), bundle_machine_text(b, "kernel_release"),
+		bundle_machine_text(b, "kernel_version"), bundle_machine_text(b, "cpu_model"),
+		(long long)json_integer_value(cpus), memory_kib / (1 << 20),
+		bundle_machine_text(b, "virtualisation"), bundle_machine_text(b, "thp_enabled"),
+		bundle_machine_text(b, "clock_source"));
+	fprintf(out, "Status **%s**, from %s to %s, spawnbench %s.\n\n", b->status, start ? start : "?", end ? end : "?",
+		version ? version : "?");
+}
+
+static void write_tables(FILE *out, const struct loaded_bundle *b)
+{
+	fprintf(out, "## Tables\n\nMedians; the bundle's summary.csv has every phase with its 95%% CI, and fits.csv the fits.\n\n```");
+	table_print(out, &b->results, &b->config);
+	table_print_counters(out, &b->results, &b->config, &b->events);
+	fprintf(out, "```\n\n");
+}
+
+static void write_charts(FILE *out, const struct chart_report *charts)
+{
+	fprintf(out, "## Charts\n\n");
+	for (size_t i = 0; i < charts->count; i++) {
+		const struct chart_outcome *chart = &charts->charts[i];
+		if (chart->drawn)
+			fprintf(out, "### %s\n\n![%s](plots/%s.png)\n\n[SVG](plots/%s.svg)%s%s\n\n", chart->heading, chart->name,
+				chart->name, chart->name, chart->note[0] ? " — " : "", chart->note);
+	}
+	bool any_missing = false;
+	for (size_t i = 0; i < charts->count; i++)
+		if (!charts->charts[i].drawn) {
+			if (!any_missing)
+				fprintf(out, "Not drawn:\n\n");
+			any_missing = true;
+			fprintf(out, "- %s (%s): %s\n", charts->charts[i].name, charts->charts[i].heading, charts->charts[i].note);
+		}
+	fprintf(out, "\n");
+}
+
+/* n/a cells grouped by reason with a count; skipped and failed cells one by one. */
+static void write_not_measured(FILE *out, const struct loaded_bundle *b)
+{
+	static const char *const labels[] = { "ok", "n/a", "skipped", "failed" };
+	const struct run_results *results = &b->results;
+	fprintf(out, "## Cells not measured\n\n");
+	bool any = false;
+	for (size_t i = 0; i < results->count; i++) {
+		const struct cell_summary *c = &results->cells[i];
+		if (c->status == CELL_OK)
+			continue;
+		bool seen = false;
+		for (size_t j = 0; j < i && c->status == CELL_NOT_APPLICABLE; j++)
+			seen |= results->cells[j].status == CELL_NOT_APPLICABLE && strcmp(results->cells[j].reason, c->reason) == 0;
+		if (seen)
+			continue;
+		size_t same = 0;
+		for (size_t j = i; j < results->count && c->status == CELL_NOT_APPLICABLE; j++)
+			same += results->cells[j].status == CELL_NOT_APPLICABLE && strcmp(results->cells[j].reason, c->reason) == 0;
+		char description[256];
+		cell_describe(&c->cell, description, sizeof description);
+		if (c->status == CELL_NOT_APPLICABLE)
+			fprintf(out, "- n/a, %zu cells: %s\n", same, c->reason);
+		else
+			fprintf(out, "- %s: %s: %s\n", labels[c->status], description, c->reason);
+		any = true;
+	}
+	fprintf(out, any ? "\n" : "Every cell of the plan was measured.\n\n");
+}
+
+static void write_events(FILE *out, const struct loaded_bundle *b)
+{
+	fprintf(out, "## Counters\n\n");
+	if (!b->events.count) {
+		fprintf(out, "No perf events were requested.\n\n");
+		return;
+	}
+	for (size_t i = 0; i < b->events.count; i++) {
+		const struct event *e = &b->events.events[i];
+		if (e->not_counted)
+			fprintf(out, "- %s (%s): **not counted**: %s\n", e->name, e->column, e->not_counted);
+		else
+			fprintf(out, "- %s (%s): counted%s%s\n", e->name, e->column, e->note ? "; " : "", e->note ? e->note : "");
+	}
+	for (size_t i = 0; i < b->missing_count; i++)
+		fprintf(out, "- summary.csv has no column for %s: left out of the tables and charts\n", b->missing[i]);
+	fprintf(out, "\n");
+}
+
+int report_write(const struct loaded_bundle *bundle, const struct chart_report *charts, const char *dir)
+{
+	char *path = xasprintf("%s/report.md", dir);
+	FILE *out = fopen(path, "w");
+	free(path);
+	if (!out)
+		return -1;
+	write_machine(out, bundle);
+	fprintf(out, "## Key findings\n\n");
+	report_findings(out, bundle);
+	fprintf(out, "\n");
+	write_tables(out, bundle);
+	write_charts(out, charts);
+	write_not_measured(out, bundle);
+	write_events(out, bundle);
+	return fclose(out) == 0 ? 0 : -1;
+}
