@@ -14,7 +14,7 @@ SAN      = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 
 # the measured code: shared by the worker and (for the descriptors) the orchestrator
 PRIMITIVES = $(sort $(wildcard benchmarks/fork.c benchmarks/vfork.c benchmarks/posix_spawn.c \
-                               benchmarks/clone.c benchmarks/clone_vm.c))
+                               benchmarks/clone.c benchmarks/clone_vm.c benchmarks/hyperfine.c))
 CORE_SRC   = benchmarks/cell.c benchmarks/primitives.c benchmarks/child.c benchmarks/heap.c $(PRIMITIVES)
 WORKER_SRC = benchmarks/worker.c benchmarks/counters.c $(CORE_SRC)
 HARNESS_LIB_SRC = $(filter-out harness/main.c,$(wildcard harness/*.c)) $(CORE_SRC)

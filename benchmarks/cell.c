@@ -17,6 +17,24 @@ int name_index(const char *const *names, size_t count, const char *name)
 	return -1;
 }
 
+static bool same_command(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+bool cell_same_group(const struct cell *a, const struct cell *b, bool ignore_heap)
+{
+	return a->primitive == b->primitive && a->action == b->action && a->writer == b->writer &&
+	       a->pattern == b->pattern && a->backing == b->backing && a->fragments == b->fragments &&
+	       a->placement == b->placement && same_command(a->command, b->command) &&
+	       (ignore_heap ? a->write_ratio == b->write_ratio : a->heap_bytes == b->heap_bytes);
+}
+
+bool cell_equal(const struct cell *a, const struct cell *b)
+{
+	return cell_same_group(a, b, true) && a->heap_bytes == b->heap_bytes;
+}
+
 uint64_t cell_pages_written(const struct cell *cell)
 {
 	uint64_t pages = cell->heap_bytes / PAGE_BYTES;

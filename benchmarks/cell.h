@@ -6,6 +6,7 @@
 #ifndef SPAWNBENCH_CELL_H
 #define SPAWNBENCH_CELL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,7 +35,14 @@ struct cell {
 	enum backing backing;
 	unsigned fragments;        /* 0: one contiguous mapping; N: N mappings */
 	enum placement placement;
+	const char *command;       /* whole-command (hyperfine) cells: the command line; NULL otherwise */
 };
+
+/* Whether a and b are the same cell: every dimension, the command included. */
+bool cell_equal(const struct cell *a, const struct cell *b);
+
+/* Whether a and b differ at most in the heap (ignore_heap) or the write ratio (otherwise). */
+bool cell_same_group(const struct cell *a, const struct cell *b, bool ignore_heap);
 
 #define PAGE_BYTES 4096u
 

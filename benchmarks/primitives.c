@@ -7,6 +7,7 @@ extern const struct primitive primitive_vfork;
 extern const struct primitive primitive_posix_spawn;
 extern const struct primitive primitive_clone;
 extern const struct primitive primitive_clone_vm;
+extern const struct primitive primitive_hyperfine;
 
 const struct primitive *const primitive_table[] = {
 	&primitive_fork,
@@ -14,6 +15,7 @@ const struct primitive *const primitive_table[] = {
 	&primitive_posix_spawn,
 	&primitive_clone,
 	&primitive_clone_vm,
+	&primitive_hyperfine,
 };
 
 const size_t primitive_count = sizeof primitive_table / sizeof primitive_table[0];

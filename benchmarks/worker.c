@@ -110,8 +110,8 @@ static void parse_arguments(struct worker *w, int argc, char **argv)
 	while ((option = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		switch (option) {
 		case 'p':
-			if (primitive_index(optarg) < 0)
-				say_and_exit("fail", "unknown primitive", 2);
+			if (primitive_index(optarg) < 0 || primitive_table[primitive_index(optarg)]->external)
+				say_and_exit("fail", "not a primitive the worker runs", 2);
 			w->cell.primitive = (unsigned)primitive_index(optarg);
 			break;
 		case 'a': w->cell.action = parse_enum(action_names, ACTION_COUNT, optarg); break;

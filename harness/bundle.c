@@ -26,18 +26,9 @@ static void iso_time(char *buf, size_t size, const char *format)
 
 void write_dimension_header(FILE *file)
 {
-	fputs("primitive,action,heap_bytes,write_ratio,writer,pattern,backing,layout,placement", file);
+	fputs("primitive,action,heap_bytes,write_ratio,writer,pattern,backing,layout,placement,command", file);
 }
 
-void write_dimensions(FILE *file, const struct cell *cell)
-{
-	char layout[32];
-	layout_format(cell->fragments, layout, sizeof layout);
-	fprintf(file, "%s,%s,%llu,%g,%s,%s,%s,%s,%s", primitive_table[cell->primitive]->name,
-		action_names[cell->action], (unsigned long long)cell->heap_bytes, cell->write_ratio,
-		writer_names[cell->writer], pattern_names[cell->pattern], backing_names[cell->backing], layout,
-		placement_names[cell->placement]);
-}
 
 /* Times with 3 decimals (ns resolution in us); counts as whole numbers where they are. */
 static void write_number(FILE *file, double value, bool is_time)
@@ -48,6 +39,19 @@ static void write_number(FILE *file, double value, bool is_time)
 		fprintf(file, is_time ? ",%.3f" : ",%.4g", value);
 	else
 		fprintf(file, ",%.0f", value);
+}
+
+static void write_text_field(FILE *file, const char *text);
+
+void write_dimensions(FILE *file, const struct cell *cell)
+{
+	char layout[32];
+	layout_format(cell->fragments, layout, sizeof layout);
+	fprintf(file, "%s,%s,%llu,%g,%s,%s,%s,%s,%s", primitive_table[cell->primitive]->name,
+		action_names[cell->action], (unsigned long long)cell->heap_bytes, cell->write_ratio,
+		writer_names[cell->writer], pattern_names[cell->pattern], backing_names[cell->backing], layout,
+		placement_names[cell->placement]);
+	write_text_field(file, cell->command ? cell->command : "");
 }
 
 /* A CSV field, quoted when it holds a comma or a quote. */
@@ -254,7 +258,8 @@ void bundle_add_cell(struct bundle *bundle, const struct cell_summary *summary, 
 	status_format(summary->status, summary->reason, status, sizeof status);
 	layout_format(summary->cell.fragments, layout, sizeof layout);
 	const struct cell *c = &summary->cell;
-	json_array_append_new(bundle->cells,
+	json_t *entry;
+	json_array_append_new(bundle->cells, entry =
 		json_pack("{s:s, s:s, s:I, s:f, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:f, s:I, s:I, s:I, s:s}",
 			  "primitive", primitive_table[c->primitive]->name, "action", action_names[c->action],
 			  "heap_bytes", (json_int_t)c->heap_bytes, "write_ratio", c->write_ratio,
@@ -266,6 +271,8 @@ void bundle_add_cell(struct bundle *bundle, const struct cell_summary *summary, 
 			  "worker_mappings", (json_int_t)result->worker_mappings,
 			  "heap_thp_bytes", (json_int_t)result->thp_bytes,
 			  "clone_syscall", result->clone_syscall));
+	if (c->command)
+		json_object_set_new(entry, "command", json_string(c->command));
 	if (!isnan(summary->counted_roundtrip_us))
 		json_object_set_new(json_array_get(bundle->cells, json_array_size(bundle->cells) - 1),
 				    "counted_roundtrip_median_us", json_real(summary->counted_roundtrip_us));

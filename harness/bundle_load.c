@@ -36,7 +36,22 @@ static int enum_field(const char *const *names, size_t count, const char *value,
 	return *out < 0 ? -1 : 0;
 }
 
-int cell_from_row(const struct csv_table *table, size_t row, struct cell *cell, char *why, size_t why_size)
+/* The row's command, kept once in the pool; NULL when the row has none. */
+static const char *row_command(const struct csv_table *table, size_t row, char ***pool, size_t *count)
+{
+	int column = csv_column(table, "command");
+	const char *text = column >= 0 ? csv_field(table, row, (size_t)column) : "";
+	if (!*text)
+		return NULL;
+	for (size_t i = 0; i < *count; i++)
+		if (strcmp((*pool)[i], text) == 0)
+			return (*pool)[i];
+	*pool = xrealloc(*pool, (*count + 1) * sizeof **pool);
+	return (*pool)[(*count)++] = xstrdup(text);
+}
+
+int cell_from_row(const struct csv_table *table, size_t row, struct cell *cell, char ***commands, size_t *command_count,
+		  char *why, size_t why_size)
 {
 	const char *value[9];
 	for (size_t i = 0; i < 9; i++) {
@@ -64,19 +79,13 @@ int cell_from_row(const struct csv_table *table, size_t row, struct cell *cell, 
 		return -1;
 	}
 	cell->primitive = (unsigned)primitive;
+	cell->command = row_command(table, row, commands, command_count);
 	cell->action = action;
 	cell->writer = writer;
 	cell->pattern = pattern;
 	cell->backing = backing;
 	cell->placement = placement;
 	return 0;
-}
-
-static bool same_cell(const struct cell *a, const struct cell *b)
-{
-	return a->primitive == b->primitive && a->action == b->action && a->heap_bytes == b->heap_bytes &&
-	       a->write_ratio == b->write_ratio && a->writer == b->writer && a->pattern == b->pattern &&
-	       a->backing == b->backing && a->fragments == b->fragments && a->placement == b->placement;
 }
 
 static double number(const struct csv_table *table, size_t row, int column)
@@ -105,7 +114,7 @@ static void parse_status(const char *text, struct cell_summary *summary)
 static struct cell_summary *summary_for(struct run_results *results, const struct cell *cell, size_t columns)
 {
 	for (size_t i = results->count; i-- > 0;)
-		if (same_cell(&results->cells[i].cell, cell))
+		if (cell_equal(&results->cells[i].cell, cell))
 			return &results->cells[i];
 	if (results->count == results->capacity) {
 		results->capacity = results->capacity ? results->capacity * 2 : 64;
@@ -181,7 +190,7 @@ static int load_summary(struct loaded_bundle *bundle, char *why, size_t why_size
 		median_columns(bundle, &table, columns);
 	for (size_t row = 0; result == 0 && row < table.rows; row++) {
 		struct cell cell;
-		if (cell_from_row(&table, row, &cell, problem, sizeof problem) != 0) {
+		if (cell_from_row(&table, row, &cell, &bundle->commands, &bundle->command_count, problem, sizeof problem) != 0) {
 			snprintf(why, why_size, "%s: %s", path, problem);
 			result = -1;
 			break;
@@ -292,6 +301,9 @@ void bundle_unload(struct loaded_bundle *bundle)
 	config_free(&bundle->config);
 	events_free(&bundle->events);
 	results_free(&bundle->results);
+	for (size_t i = 0; i < bundle->command_count; i++)
+		free(bundle->commands[i]);
+	free(bundle->commands);
 	memset(bundle, 0, sizeof *bundle);
 }
 

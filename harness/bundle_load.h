@@ -24,6 +24,8 @@ struct loaded_bundle {
 	struct run_results results;        /* one cell_summary per cell of summary.csv */
 	const char *missing[MAX_MISSING];  /* optional summary.csv columns that are absent */
 	size_t missing_count;
+	char **commands;                   /* the cells' command strings */
+	size_t command_count;
 };
 
 /*
@@ -36,9 +38,13 @@ int bundle_resolve(const char *argument, char *path, size_t size, char *why, siz
 int bundle_load(const char *path, struct loaded_bundle *bundle, char *why, size_t why_size);
 void bundle_unload(struct loaded_bundle *bundle);
 
-/* Parses the dimension columns of a CSV row into cell; -1 with why. */
+/*
+ * Parses the dimension columns of a CSV row into cell; -1 with why. A command
+ * is kept in *commands (grown as needed) and freed with the bundle.
+ */
 struct csv_table;
-int cell_from_row(const struct csv_table *table, size_t row, struct cell *cell, char *why, size_t why_size);
+int cell_from_row(const struct csv_table *table, size_t row, struct cell *cell, char ***commands, size_t *command_count,
+		  char *why, size_t why_size);
 
 /* meta.json "machine" field as text ("" when absent). */
 const char *bundle_machine_text(const struct loaded_bundle *bundle, const char *key);

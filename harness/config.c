@@ -45,11 +45,17 @@ static int unknown_name(const char *item, const char *const *names, size_t count
 static int parse_primitive(struct suite_config *c, const char *item, size_t i, char *why, size_t why_size)
 {
 	int index = primitive_index(item);
+	if (index >= 0 && primitive_table[index]->external) {
+		snprintf(why, why_size, "'%s' is not run by spawnbench: list whole commands under [hyperfine] commands", item);
+		return -1;
+	}
 	if (index < 0) {
 		const char *names[16];
+		size_t count = 0;
 		for (size_t p = 0; p < primitive_count; p++)
-			names[p] = primitive_table[p]->name;
-		return unknown_name(item, names, primitive_count, why, why_size);
+			if (!primitive_table[p]->external)
+				names[count++] = primitive_table[p]->name;
+		return unknown_name(item, names, count, why, why_size);
 	}
 	c->primitives[i] = (unsigned)index;
 	return 0;
@@ -126,6 +132,25 @@ static int set_events(struct suite_config *c, char *value, char *why, size_t why
 	return 0;
 }
 
+/* "helper; /bin/true; sh -c true": commands hold commas and spaces, so ';' separates them. */
+static int set_commands(struct suite_config *c, char *value, char *why, size_t why_size)
+{
+	for (size_t i = 0; i < c->command_count; i++)
+		free(c->commands[i]);
+	c->command_count = 0;
+	if (strcmp(trim(value), "none") == 0)
+		return 0;
+	for (char *item = strtok(value, ";"); item; item = strtok(NULL, ";")) {
+		item = trim(item);
+		if (!*item || c->command_count == MAX_COMMANDS) {
+			snprintf(why, why_size, "an empty command, or more than %d", MAX_COMMANDS);
+			return -1;
+		}
+		c->commands[c->command_count++] = xstrdup(item);
+	}
+	return 0;
+}
+
 static int set_description(struct suite_config *c, char *value, char *why, size_t why_size)
 {
 	(void)why;
@@ -161,6 +186,7 @@ static int set_exec(struct suite_config *c, char *value, char *why, size_t why_s
 COUNT_OPTION(set_warmup, warmup, 0, 10000)
 COUNT_OPTION(set_min_iterations, min_iterations, 1, 1000000)
 COUNT_OPTION(set_max_iterations, max_iterations, 1, 10000000)
+COUNT_OPTION(set_hyperfine_runs, hyperfine_runs, 3, 1000000)
 
 static int set_ci_target(struct suite_config *c, char *value, char *why, size_t why_size)
 {
@@ -202,6 +228,9 @@ const struct option_spec option_table[] = {
 	{ "budget", "sampling", "DURATION", "time for one cell's iterations (set-up excluded)", "2s", set_budget },
 	{ "timeout", "sampling", "DURATION", "one iteration longer than this fails the cell", "30s", set_timeout },
 	{ "events", "counters", "LIST", "perf events counted per iteration, or none", "none", set_events },
+	{ "commands", "hyperfine", "CMDS", "whole commands for hyperfine -N, ';' apart (helper: spawnbench's), or none",
+	  "none", set_commands },
+	{ "runs", "hyperfine", "N", "hyperfine runs per command", "200", set_hyperfine_runs },
 };
 
 const size_t option_count = sizeof option_table / sizeof option_table[0];
@@ -262,6 +291,8 @@ void config_free(struct suite_config *config)
 {
 	for (size_t i = 0; i < MAX_EVENT_NAMES; i++)
 		free(config->event_names[i]);
+	for (size_t i = 0; i < config->command_count; i++)
+		free(config->commands[i]);
 	for (size_t i = 0; i < option_count; i++)
 		free(config->text[i]);
 	memset(config, 0, sizeof *config);

@@ -12,6 +12,7 @@
 
 #define MAX_VALUES 32
 #define MAX_EVENT_NAMES 32
+#define MAX_COMMANDS 16
 
 struct suite_config {
 	char name[64];
@@ -48,6 +49,10 @@ struct suite_config {
 
 	char *event_names[MAX_EVENT_NAMES];
 	size_t event_count;
+
+	char *commands[MAX_COMMANDS];  /* whole commands for hyperfine; "helper" is spawnbench's */
+	size_t command_count;
+	unsigned long hyperfine_runs;
 
 	/* the effective text of every option, for meta.json */
 	char *text[64];

@@ -18,6 +18,7 @@
 #include "report.h"
 #include "config.h"
 #include "events.h"
+#include "hyperfine.h"
 #include "plan.h"
 #include "primitive.h"
 #include "progress.h"
@@ -237,7 +238,10 @@ static void run_cells(struct run *run)
 			continue;
 		}
 		progress_begin_cell(&run->progress, &planned->cell);
-		measure_cell(&planned->cell, &run->config, &run->events, &run->paths, &result);
+		if (primitive_table[planned->cell.primitive]->external)
+			measure_command(&planned->cell, &run->config, &run->events, &run->paths, &result);
+		else
+			measure_cell(&planned->cell, &run->config, &run->events, &run->paths, &result);
 		if (!result.interrupted) {
 			record_cell(run, &planned->cell, &result);
 			status_format(result.status, result.reason, status, sizeof status);
@@ -282,6 +286,7 @@ static int finish_run(struct run *run, double seconds)
 	printf("bundle: %s\n", run->bundle.final_path);
 	table_print(stdout, &run->results, &run->config);
 	table_print_counters(stdout, &run->results, &run->config, &run->events);
+	table_print_commands(stdout, &run->results);
 	if (stop_requested)
 		return 128 + stop_requested;
 	return strcmp(status, "failed") == 0 ? EXIT_RUN_FAILED : EXIT_OK;

@@ -90,10 +90,22 @@ static void plan_add(struct plan *plan, const struct cell *cell, const struct su
 		plan->measured++;
 }
 
+/* One cell per whole command, timed by hyperfine after the rest. */
+static void plan_add_commands(struct plan *plan, const struct suite_config *c)
+{
+	for (size_t i = 0; i < c->command_count; i++) {
+		struct planned_cell *planned = &plan->cells[plan->count++];
+		memset(planned, 0, sizeof *planned);
+		planned->cell = (struct cell){ .primitive = (unsigned)primitive_index("hyperfine"), .action = ACTION_EXEC,
+					       .placement = PLACEMENT_ANY, .command = c->commands[i] };
+		plan->measured++;
+	}
+}
+
 void plan_build(struct plan *plan, const struct suite_config *c)
 {
 	size_t total = c->primitive_count * c->action_count * c->heap_count * c->ratio_count * c->writer_count *
-		       c->pattern_count * c->backing_count * c->layout_count * c->placement_count;
+		       c->pattern_count * c->backing_count * c->layout_count * c->placement_count + c->command_count;
 	memset(plan, 0, sizeof *plan);
 	plan->cells = xcalloc(total, sizeof *plan->cells);
 	struct cell cell;
@@ -114,6 +126,7 @@ void plan_build(struct plan *plan, const struct suite_config *c)
 		};
 		plan_add(plan, &cell, c);
 	}
+	plan_add_commands(plan, c);
 }
 
 void plan_free(struct plan *plan)
@@ -124,6 +137,10 @@ void plan_free(struct plan *plan)
 
 void cell_describe(const struct cell *cell, char *buf, size_t size)
 {
+	if (cell->command) {
+		snprintf(buf, size, "%s '%s'", primitive_table[cell->primitive]->name, cell->command);
+		return;
+	}
 	char heap[32], layout[32];
 	format_size(cell->heap_bytes, heap, sizeof heap);
 	layout_format(cell->fragments, layout, sizeof layout);

@@ -505,6 +505,35 @@ static const char *placement_value(const struct suite_config *config, size_t ind
 	return buf;
 }
 
+/* Whole commands (hyperfine) beside the harness's exec cells at heap 0. */
+static void chart_commands(struct plot_context *ctx)
+{
+	struct chart_outcome *chart = new_chart(ctx, "whole_commands", "Whole commands timed by hyperfine -N beside the harness's exec cells at heap 0");
+	static const char *const series[] = { "roundtrip median" };
+	FILE *file = open_data(ctx, chart->name, "dat");
+	bars_header(file, series, 1);
+	bool any_command = false, any = false;
+	const struct run_results *results = &ctx->bundle->results;
+	for (size_t i = 0; i < results->count; i++) {
+		const struct cell_summary *c = &results->cells[i];
+		bool harness_exec = !c->cell.command && c->cell.action == ACTION_EXEC && c->cell.heap_bytes == 0 &&
+				    !cell_pages_written(&c->cell);
+		if (c->status != CELL_OK || (!c->cell.command && !harness_exec))
+			continue;
+		any_command |= c->cell.command != NULL;
+		if (c->cell.command)
+			fprintf(file, "\"hyperfine: %s\"", c->cell.command);
+		else
+			fprintf(file, "\"harness: %s exec\"", primitive_table[c->cell.primitive]->name);
+		bars_value(file, c->phases[COLUMN_ROUNDTRIP_US].median, &any);
+		fprintf(file, "\n");
+	}
+	fclose(file);
+	if (!any_command)
+		return not_drawn(chart, "no whole commands in this bundle (the exec suite has them)");
+	draw_bars(ctx, chart, 1, "roundtrip median (us)", false);
+}
+
 static void describe_machine(struct plot_context *ctx)
 {
 	const struct loaded_bundle *b = ctx->bundle;
@@ -539,6 +568,7 @@ size_t plots_render(const struct loaded_bundle *bundle, const char *dir, struct 
 	chart_dimension(&ctx, "backing", ctx.config->backing_count, set_backing, backing_value);
 	chart_dimension(&ctx, "layout", ctx.config->layout_count, set_layout, layout_value);
 	chart_dimension(&ctx, "placement", ctx.config->placement_count, set_placement, placement_value);
+	chart_commands(&ctx);
 	free(ctx.fits);
 	size_t drawn = 0;
 	for (size_t i = 0; i < report->count; i++)

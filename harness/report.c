@@ -166,6 +166,19 @@ static void finding_counter_cost(const struct findings *f)
 			"so the timings here are free of that cost.\n", counted, cost, size);
 }
 
+static void finding_hyperfine_agreement(const struct findings *f)
+{
+	double harness_us, hyperfine_us, ratio = harness_over_hyperfine(&f->bundle->results, f->config, &harness_us, &hyperfine_us);
+	if (isnan(ratio))
+		return;
+	char harness[32], hyperfine[32];
+	format_microseconds(harness_us, harness, sizeof harness);
+	format_microseconds(hyperfine_us, hyperfine, sizeof hyperfine);
+	fprintf(f->out, "- Cross-check: the harness's posix_spawn+exec of spawnbench's helper at heap 0 takes %s, hyperfine -N's "
+			"median for the same helper %s: ratio %.2f (harness over hyperfine; hyperfine's own process and "
+			"timing are in its figure).\n", harness, hyperfine, ratio);
+}
+
 void report_findings(FILE *out, const struct loaded_bundle *bundle)
 {
 	struct findings f = { .out = out, .bundle = bundle, .config = &bundle->config };
@@ -175,6 +188,7 @@ void report_findings(FILE *out, const struct loaded_bundle *bundle)
 	finding_copy_on_write(&f);
 	finding_tlb_flushes(&f);
 	finding_counter_cost(&f);
+	finding_hyperfine_agreement(&f);
 	free(f.fits);
 }
 
@@ -201,6 +215,7 @@ static void write_tables(FILE *out, const struct loaded_bundle *b)
 	fprintf(out, "## Tables\n\nMedians; the bundle's summary.csv has every phase with its 95%% CI, and fits.csv the fits.\n\n```");
 	table_print(out, &b->results, &b->config);
 	table_print_counters(out, &b->results, &b->config, &b->events);
+	table_print_commands(out, &b->results);
 	fprintf(out, "```\n\n");
 }
 

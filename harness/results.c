@@ -53,17 +53,10 @@ void status_format(enum cell_status status, const char *reason, char *buf, size_
 		snprintf(buf, size, "%s: %s", names[status], reason);
 }
 
-static bool same_cell(const struct cell *a, const struct cell *b)
-{
-	return a->primitive == b->primitive && a->action == b->action && a->heap_bytes == b->heap_bytes &&
-	       a->write_ratio == b->write_ratio && a->writer == b->writer && a->pattern == b->pattern &&
-	       a->backing == b->backing && a->fragments == b->fragments && a->placement == b->placement;
-}
-
 const struct cell_summary *results_find(const struct run_results *results, const struct cell *key)
 {
 	for (size_t i = 0; i < results->count; i++)
-		if (same_cell(&results->cells[i].cell, key))
+		if (cell_equal(&results->cells[i].cell, key))
 			return &results->cells[i];
 	return NULL;
 }
@@ -86,10 +79,7 @@ uint64_t largest_written_heap(const struct suite_config *config)
 
 static bool same_group(const struct cell *a, const struct cell *b, enum fit_model model)
 {
-	return a->primitive == b->primitive && a->action == b->action && a->writer == b->writer &&
-	       a->pattern == b->pattern && a->backing == b->backing && a->fragments == b->fragments &&
-	       a->placement == b->placement &&
-	       (model == FIT_HEAP ? a->write_ratio == b->write_ratio : a->heap_bytes == b->heap_bytes);
+	return cell_same_group(a, b, model == FIT_HEAP);
 }
 
 /* Fits one group (the cells like results->cells[first]) for one phase. */

@@ -144,6 +144,8 @@ void table_print_counters(FILE *out, const struct run_results *results, const st
 {
 	int flush_index = event_median_index(events, "tlb_flush");
 	struct cell key = written_key(config);
+	if (flush_index < 0 && (key.heap_bytes == 0 || key.write_ratio == 0))
+		return; /* neither flushes counted nor pages written: nothing to show */
 	print_counter_header(out, config, &key, flush_index >= 0);
 	for (size_t p = 0; p < config->primitive_count; p++)
 		for (size_t a = 0; a < config->action_count; a++) {
@@ -151,6 +153,45 @@ void table_print_counters(FILE *out, const struct run_results *results, const st
 				continue;
 			print_counter_row(out, results, config, config->primitives[p], config->actions[a], flush_index, key);
 		}
+}
+
+void table_print_commands(FILE *out, const struct run_results *results)
+{
+	bool header = false;
+	char median[32], low[32], high[32];
+	for (size_t i = 0; i < results->count; i++) {
+		const struct cell_summary *c = &results->cells[i];
+		if (!c->cell.command)
+			continue;
+		if (!header)
+			fprintf(out, "\n# whole commands (hyperfine -N): roundtrip median, 95%% CI\n%-28s %6s %9s %19s\n",
+				"command", "runs", "median", "95% CI");
+		header = true;
+		if (c->status != CELL_OK) {
+			fprintf(out, "%-28s %s\n", c->cell.command, c->reason);
+			continue;
+		}
+		const struct summary *s = &c->phases[COLUMN_ROUNDTRIP_US];
+		format_microseconds(s->median, median, sizeof median);
+		format_microseconds(s->ci_low, low, sizeof low);
+		format_microseconds(s->ci_high, high, sizeof high);
+		fprintf(out, "%-28s %6zu %9s %9s-%-9s\n", c->cell.command, s->n, median, low, high);
+	}
+}
+
+double harness_over_hyperfine(const struct run_results *results, const struct suite_config *config,
+			      double *harness_us, double *hyperfine_us)
+{
+	struct cell harness = suite_base_key(config), hyperfine = { 0 };
+	harness.primitive = (unsigned)primitive_index("posix_spawn");
+	harness.action = ACTION_EXEC;
+	harness.heap_bytes = 0;
+	hyperfine = (struct cell){ .primitive = (unsigned)primitive_index("hyperfine"), .action = ACTION_EXEC,
+				   .placement = PLACEMENT_ANY, .command = "helper" };
+	const struct cell_summary *a = results_find(results, &harness), *b = results_find(results, &hyperfine);
+	*harness_us = a && a->status == CELL_OK ? a->phases[COLUMN_ROUNDTRIP_US].median : NAN;
+	*hyperfine_us = b && b->status == CELL_OK ? b->phases[COLUMN_ROUNDTRIP_US].median : NAN;
+	return *harness_us / *hyperfine_us;
 }
 
 void table_print(FILE *out, const struct run_results *results, const struct suite_config *config)

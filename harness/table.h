@@ -23,6 +23,13 @@ void table_print(FILE *out, const struct run_results *results, const struct suit
 void table_print_counters(FILE *out, const struct run_results *results, const struct suite_config *config,
 			  const struct event_set *events);
 
+/* Whole commands timed by hyperfine: median and 95% CI each; nothing when there are none. */
+void table_print_commands(FILE *out, const struct run_results *results);
+
+/* The harness's posix_spawn+exec of the helper at heap 0 over hyperfine's median for it; NaN if either is missing. */
+double harness_over_hyperfine(const struct run_results *results, const struct suite_config *config,
+			      double *harness_us, double *hyperfine_us);
+
 /* Index into cell_summary.medians of the counted event whose column is column, or -1. */
 int event_median_index(const struct event_set *events, const char *column);
 

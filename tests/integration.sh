@@ -33,10 +33,11 @@ spawnbench() {
 
 # value SUMMARY COLUMN KEY=VALUE...: the column of the one summary.csv row matching every KEY=VALUE
 value() {
-	local file=$1 column=$2
+	local file=$1 column=$2 filters
 	shift 2
-	awk -F, -v column="$column" -v filters="$*" '
-		NR == 1 { for (i = 1; i <= NF; i++) index_of[$i] = i; n = split(filters, f, " "); next }
+	filters=$(IFS='|'; echo "$*") # a value may hold spaces ("sh -c true")
+	awk -F, -v column="$column" -v filters="$filters" '
+		NR == 1 { for (i = 1; i <= NF; i++) index_of[$i] = i; n = split(filters, f, "|"); next }
 		{
 			for (k = 1; k <= n; k++) { split(f[k], kv, "="); if ($(index_of[kv[1]]) != kv[2]) next }
 			print $(index_of[column]); exit
@@ -279,6 +280,27 @@ test_missing_columns() {
 	pass $name
 }
 
+test_exec_suite_with_hyperfine() {
+	local name=exec_suite_imports_hyperfine_timings
+	if ! command -v hyperfine >/dev/null; then
+		skip $name "hyperfine is not installed"
+		return
+	fi
+	spawnbench --suite exec --budget 0.3s --runs 50
+	[ $status = 0 ] || { fail $name "run exited $status: $(tail -2 "$scratch/stderr")"; return; }
+	local command runs
+	for command in helper /bin/true "sh -c true"; do
+		runs=$(value "$bundle/summary.csv" n primitive=hyperfine "command=$command" phase=roundtrip)
+		[ "$runs" = 50 ] || { fail $name "'$command': $runs runs in summary.csv, 50 expected"; return; }
+	done
+	[ "$(awk -F, '$1 == "hyperfine" && $NF == "'"sh -c true"'"' "$bundle/samples.csv" | wc -l)" = 0 ] ||
+		{ fail $name "samples.csv rows are misaligned"; return; }
+	is_png "$bundle/plots/whole_commands.png" && is_svg "$bundle/plots/whole_commands.svg" ||
+		{ fail $name "no whole_commands chart"; return; }
+	grep -q 'Cross-check: .* ratio [0-9.]*' "$bundle/report.md" || { fail $name "no harness/hyperfine ratio in report.md"; return; }
+	pass "$name ($(grep -o 'ratio [0-9.]*' "$bundle/report.md" | head -1))"
+}
+
 test_plain_progress_when_not_a_terminal() {
 	local name=plain_progress_lines_off_a_terminal
 	spawnbench "${quick_sampling[@]}" --primitives vfork --action exit --heap 0,1M --ratios 0
@@ -312,6 +334,7 @@ else
 	test_unprivileged_run
 	test_charts_and_report
 	test_missing_columns
+	test_exec_suite_with_hyperfine
 	test_interrupted_run_leaves_valid_bundle
 fi
 echo "integration: $passed passed, $failed failed, $skipped skipped"
