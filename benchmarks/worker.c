@@ -5,7 +5,7 @@
  *
  * It maps and populates the heap (outside every timed window), then answers
  * the orchestrator on stdin/stdout:
- *     -> ready rss_kb=N maps=N thp_bytes=N clone=clone3 events=ERRNO,...
+ *     -> ready rss_kb=N maps=N thp_bytes=N
  *        (or "skip REASON" / "fail REASON")
  *     <- run N        -> N lines "s 0 CREATE START COW ROUNDTRIP CMIN CMAJ PMIN PMAJ"
  *                        (nanoseconds, "-" where a phase does not apply), then "end"
@@ -197,13 +197,9 @@ static void set_up(struct worker *w)
 	w->clone_stack_top = (char *)stack + CLONE_STACK_BYTES;
 	set_up_exec(w);
 	set_up_heap(w);
-	counters_open(&w->counters); /* a probe: the errno of each event, for the orchestrator */
-	counters_close(&w->counters);
-	printf("ready rss_kb=%lu maps=%u thp_bytes=%" PRIu64 " events=", rss_kib, mappings,
+	/* the events were probed by the orchestrator; they are opened for a "count" block only */
+	printf("ready rss_kb=%lu maps=%u thp_bytes=%" PRIu64 "\n", rss_kib, mappings,
 	       w->cell.backing == BACKING_THP ? anon_huge_bytes() : 0);
-	for (int i = 0; i < w->counters.count; i++)
-		printf("%s%d", i ? "," : "", w->counters.open_errno[i]);
-	printf("\n");
 	fflush(stdout);
 }
 

@@ -248,11 +248,16 @@ static void write_summary(struct bundle *bundle, const struct cell_summary *s)
 	}
 }
 
-void bundle_add_cell(struct bundle *bundle, const struct cell_summary *summary, const struct cell_result *result)
+void bundle_add_samples(struct bundle *bundle, const struct cell *cell, const struct cell_result *round)
 {
-	write_samples(bundle, &summary->cell, &result->samples);
-	write_summary(bundle, summary);
+	write_samples(bundle, cell, &round->samples);
 	fflush(bundle->samples);
+}
+
+void bundle_add_summary(struct bundle *bundle, const struct cell_summary *summary, const struct cell_result *result,
+			unsigned long rounds)
+{
+	write_summary(bundle, summary);
 	fflush(bundle->summary);
 	char status[400], layout[32];
 	status_format(summary->status, summary->reason, status, sizeof status);
@@ -273,6 +278,7 @@ void bundle_add_cell(struct bundle *bundle, const struct cell_summary *summary, 
 			  "clone_syscall", result->clone_syscall));
 	if (c->command)
 		json_object_set_new(entry, "command", json_string(c->command));
+	json_object_set_new(entry, "rounds", json_integer((json_int_t)rounds));
 	if (!isnan(summary->counted_roundtrip_us))
 		json_object_set_new(json_array_get(bundle->cells, json_array_size(bundle->cells) - 1),
 				    "counted_roundtrip_median_us", json_real(summary->counted_roundtrip_us));

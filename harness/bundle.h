@@ -30,7 +30,12 @@ struct bundle {
 int bundle_open(struct bundle *bundle, const char *output_dir, const struct suite_config *config,
 		const struct event_set *events, int argc, char **argv, char *why, size_t why_size);
 
-void bundle_add_cell(struct bundle *bundle, const struct cell_summary *summary, const struct cell_result *result);
+/* Appends one round's raw samples to samples.csv. */
+void bundle_add_samples(struct bundle *bundle, const struct cell *cell, const struct cell_result *round);
+
+/* A cell whose rounds are done: its summary.csv rows and its entry in meta.json. */
+void bundle_add_summary(struct bundle *bundle, const struct cell_summary *summary, const struct cell_result *result,
+			unsigned long rounds);
 
 /* status: "complete", "interrupted" or "failed". Writes meta.json and fits.csv, still under NAME.partial. */
 int bundle_close(struct bundle *bundle, const struct run_results *results, const char *status);

@@ -283,8 +283,10 @@ int bundle_load(const char *path, struct loaded_bundle *bundle, char *why, size_
 {
 	memset(bundle, 0, sizeof *bundle);
 	snprintf(bundle->path, sizeof bundle->path, "%s", path);
-	if (load_meta(bundle, why, why_size) != 0)
+	if (load_meta(bundle, why, why_size) != 0) {
+		bundle_unload(bundle);
 		return -1;
+	}
 	load_config(bundle);
 	load_events(bundle);
 	if (load_summary(bundle, why, why_size) != 0) {

@@ -187,6 +187,7 @@ COUNT_OPTION(set_warmup, warmup, 0, 10000)
 COUNT_OPTION(set_min_iterations, min_iterations, 1, 1000000)
 COUNT_OPTION(set_max_iterations, max_iterations, 1, 10000000)
 COUNT_OPTION(set_hyperfine_runs, hyperfine_runs, 3, 1000000)
+COUNT_OPTION(set_rounds, rounds, 1, 100)
 
 static int set_ci_target(struct suite_config *c, char *value, char *why, size_t why_size)
 {
@@ -227,6 +228,8 @@ const struct option_spec option_table[] = {
 	{ "ci_target", "sampling", "FRACTION", "stop once the median's 95% CI half-width is within it", "0.02", set_ci_target },
 	{ "budget", "sampling", "DURATION", "time for one cell's iterations (set-up excluded)", "2s", set_budget },
 	{ "timeout", "sampling", "DURATION", "one iteration longer than this fails the cell", "30s", set_timeout },
+	{ "rounds", "sampling", "N", "measure every cell N times, round after round, each with 1/N of the budget",
+	  "3", set_rounds },
 	{ "events", "counters", "LIST", "perf events counted per iteration, or none", "none", set_events },
 	{ "commands", "hyperfine", "CMDS", "whole commands for hyperfine -N, ';' apart (helper: spawnbench's), or none",
 	  "none", set_commands },

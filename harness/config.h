@@ -46,6 +46,7 @@ struct suite_config {
 	double ci_target;             /* CI half-width over the median */
 	double budget_seconds;        /* per cell, heap set-up excluded */
 	double timeout_seconds;       /* one iteration; past it the cell fails */
+	unsigned long rounds;         /* each cell measured this many times, spread over the run */
 
 	char *event_names[MAX_EVENT_NAMES];
 	size_t event_count;

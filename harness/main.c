@@ -10,10 +10,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "bundle.h"
 #include "bundle_load.h"
+#include "compare.h"
+#include "compare_output.h"
+#include "trend.h"
 #include "plot.h"
 #include "report.h"
 #include "config.h"
@@ -29,10 +34,11 @@
 #include "util.h"
 #include "worker_link.h"
 
-enum mode { MODE_RUN, MODE_LIST, MODE_HELP, MODE_VERSION, MODE_PLOT, MODE_REPORT };
+enum mode { MODE_RUN, MODE_LIST, MODE_HELP, MODE_VERSION, MODE_PLOT, MODE_REPORT, MODE_COMPARE, MODE_TREND };
 
 enum fixed_option {
-	OPT_SUITE = 1000, OPT_CONFIG, OPT_OUTPUT, OPT_LIST, OPT_HELP, OPT_VERSION, OPT_PLOT, OPT_REPORT, OPT_TABLE_BASE
+	OPT_SUITE = 1000, OPT_CONFIG, OPT_OUTPUT, OPT_LIST, OPT_HELP, OPT_VERSION, OPT_PLOT, OPT_REPORT, OPT_COMPARE,
+	OPT_TREND, OPT_THRESHOLD, OPT_TABLE_BASE
 };
 
 struct override {
@@ -46,6 +52,9 @@ struct cli {
 	const char *config_path;
 	const char *output_dir;
 	const char *bundle;               /* --plot / --report */
+	char **positional;                /* --compare OLD NEW, --trend DIR... */
+	int positional_count;
+	double threshold;                 /* --compare: 0.05 = 5% */
 	struct override overrides[64];
 	size_t override_count;
 };
@@ -60,7 +69,12 @@ static void print_help(FILE *out)
 		"  --suite NAME        run configs/NAME.conf (default: fork; see --list)\n"
 		"  --config FILE       run the suite in FILE\n"
 		"  --output DIR        write the bundle to DIR itself (default: results/<time>_<host>_<kernel>_<suite>)\n"
-		"  --list              list suites, primitives and dimensions\n"
+		"  --list              list suites, primitives, dimensions and the events this machine counts\n"
+		"  --plot DIR          draw the charts of an existing bundle (a directory, or a name under results/)\n"
+		"  --report DIR        draw the charts and write report.md of an existing bundle\n"
+		"  --compare OLD NEW   compare two bundles: exit 3 if a cell regressed beyond the threshold\n"
+		"  --threshold PCT     the practical threshold of --compare (default 5)\n"
+		"  --trend DIR...      medians across bundles, ordered by kernel version\n"
 		"  --help, --version\n\n"
 		"Overrides of the suite's settings (lists are comma-separated):\n");
 	for (size_t i = 0; i < option_count; i++) {
@@ -70,8 +84,8 @@ static void print_help(FILE *out)
 			*c = *c == '_' ? '-' : *c;
 		fprintf(out, "  %-18s %-9s %s\n", name, option_table[i].metavar, option_table[i].help);
 	}
-	fprintf(out, "\nExit status: 0 done, 1 could not run, 2 bad input (nothing written),\n"
-		     "130 interrupted (the bundle keeps the finished cells, marked interrupted).\n");
+	fprintf(out, "\nExit status: 0 done, 1 could not run, 2 bad input (nothing written), 3 --compare found a\n"
+		     "regression, 130 or 143 interrupted (the bundle keeps the finished cells, marked interrupted).\n");
 }
 
 static struct option *long_options(void)
@@ -81,6 +95,8 @@ static struct option *long_options(void)
 		{ "output", required_argument, NULL, OPT_OUTPUT }, { "list", no_argument, NULL, OPT_LIST },
 		{ "help", no_argument, NULL, OPT_HELP },          { "version", no_argument, NULL, OPT_VERSION },
 		{ "plot", required_argument, NULL, OPT_PLOT },    { "report", required_argument, NULL, OPT_REPORT },
+		{ "compare", no_argument, NULL, OPT_COMPARE },    { "trend", no_argument, NULL, OPT_TREND },
+		{ "threshold", required_argument, NULL, OPT_THRESHOLD },
 	};
 	size_t fixed_count = sizeof fixed / sizeof fixed[0];
 	struct option *options = xcalloc(fixed_count + option_count + 1, sizeof *options);
@@ -102,6 +118,16 @@ static void free_long_options(struct option *options)
 	free(options);
 }
 
+/* "5", "5%" or "2.5": a percentage above 0 and below 100. */
+static double parse_threshold(const char *text)
+{
+	char *end;
+	double percent = strtod(text, &end);
+	if (end == text || (*end && strcmp(end, "%") != 0) || !(percent > 0 && percent < 100))
+		die_bad_input("option --threshold %s: not a percentage above 0 and below 100 (5 means 5%%)", text);
+	return percent / 100;
+}
+
 static void parse_cli(int argc, char **argv, struct cli *cli)
 {
 	struct option *options = long_options();
@@ -117,6 +143,9 @@ static void parse_cli(int argc, char **argv, struct cli *cli)
 		case OPT_VERSION: cli->mode = MODE_VERSION; break;
 		case OPT_PLOT: cli->mode = MODE_PLOT; cli->bundle = optarg; break;
 		case OPT_REPORT: cli->mode = MODE_REPORT; cli->bundle = optarg; break;
+		case OPT_COMPARE: cli->mode = MODE_COMPARE; break;
+		case OPT_TREND: cli->mode = MODE_TREND; break;
+		case OPT_THRESHOLD: cli->threshold = parse_threshold(optarg); break;
 		case '?':
 			die_bad_input("option %s: %s (see --help)", argv[optind - 1],
 				      optopt ? "needs a value" : "unknown option");
@@ -128,7 +157,13 @@ static void parse_cli(int argc, char **argv, struct cli *cli)
 		}
 	}
 	free_long_options(options);
-	if (optind < argc)
+	cli->positional = argv + optind;
+	cli->positional_count = argc - optind;
+	if (cli->mode == MODE_COMPARE && cli->positional_count != 2)
+		die_bad_input("--compare takes two bundles, OLD and NEW (given %d)", cli->positional_count);
+	if (cli->mode == MODE_TREND && cli->positional_count < 2)
+		die_bad_input("--trend takes two bundles or more (given %d)", cli->positional_count);
+	if (cli->mode != MODE_COMPARE && cli->mode != MODE_TREND && optind < argc)
 		die_bad_input("unexpected argument '%s' (see --help)", argv[optind]);
 	if (cli->suite && cli->config_path)
 		die_bad_input("give --suite or --config, not both");
@@ -217,39 +252,74 @@ struct run {
 	size_t counts[4];
 };
 
-static void record_cell(struct run *run, const struct cell *cell, struct cell_result *result)
+/* What a cell has gathered over the rounds so far. */
+struct cell_progress {
+	struct cell_result total;
+	unsigned rounds_done;
+};
+
+/* Whether the cell is still to be measured in this round. */
+static bool cell_wanted(const struct run *run, const struct cell_progress *progress, size_t index, unsigned round)
 {
-	results_add(&run->results, cell, result);
-	bundle_add_cell(&run->bundle, &run->results.cells[run->results.count - 1], result);
-	run->counts[result->status]++;
+	const struct planned_cell *planned = &run->plan.cells[index];
+	if (planned->not_applicable[0])
+		return false;
+	if (primitive_table[planned->cell.primitive]->external && round > 0)
+		return false; /* hyperfine times a command once */
+	return round == 0 || progress->total.status == CELL_OK; /* a skipped or failed cell is not tried again */
 }
 
+static void measure_round(struct run *run, struct cell_progress *progress, size_t index, unsigned round)
+{
+	const struct cell *cell = &run->plan.cells[index].cell;
+	struct cell_result result;
+	char status[400];
+	progress_begin_cell(&run->progress, cell, round);
+	if (primitive_table[cell->primitive]->external)
+		measure_command(cell, &run->config, &run->events, &run->paths, &result);
+	else
+		measure_cell(cell, &run->config, &run->events, &run->paths, round, &result);
+	if (!result.interrupted) {
+		cell_result_merge(&progress->total, &result);
+		progress->rounds_done++;
+		bundle_add_samples(&run->bundle, cell, &result);
+		status_format(result.status, result.reason, status, sizeof status);
+		progress_end_cell(&run->progress, cell, round, status, result.seconds);
+	}
+	cell_result_free(&result);
+}
+
+/* Summaries once the rounds are done (or interrupted): every cell with a finished round, and the n/a ones. */
+static void record_cells(struct run *run, struct cell_progress *progress)
+{
+	for (size_t i = 0; i < run->plan.count; i++) {
+		const struct planned_cell *planned = &run->plan.cells[i];
+		struct cell_result *total = &progress[i].total;
+		if (planned->not_applicable[0]) {
+			total->status = CELL_NOT_APPLICABLE;
+			snprintf(total->reason, sizeof total->reason, "%s", planned->not_applicable);
+		} else if (!progress[i].rounds_done) {
+			continue; /* interrupted before its first round */
+		}
+		results_add(&run->results, &planned->cell, total);
+		bundle_add_summary(&run->bundle, &run->results.cells[run->results.count - 1], total, progress[i].rounds_done);
+		run->counts[total->status]++;
+	}
+}
+
+/* Round after round, every cell: a cell's samples come from moments spread over the run. */
 static void run_cells(struct run *run)
 {
-	for (size_t i = 0; i < run->plan.count && !stop_requested; i++) {
-		const struct planned_cell *planned = &run->plan.cells[i];
-		struct cell_result result;
-		char status[400];
-		if (planned->not_applicable[0]) {
-			memset(&result, 0, sizeof result);
-			result.status = CELL_NOT_APPLICABLE;
-			snprintf(result.reason, sizeof result.reason, "%s", planned->not_applicable);
-			record_cell(run, &planned->cell, &result);
-			continue;
-		}
-		progress_begin_cell(&run->progress, &planned->cell);
-		if (primitive_table[planned->cell.primitive]->external)
-			measure_command(&planned->cell, &run->config, &run->events, &run->paths, &result);
-		else
-			measure_cell(&planned->cell, &run->config, &run->events, &run->paths, &result);
-		if (!result.interrupted) {
-			record_cell(run, &planned->cell, &result);
-			status_format(result.status, result.reason, status, sizeof status);
-			progress_end_cell(&run->progress, &planned->cell, status, result.seconds);
-		}
-		cell_result_free(&result);
-	}
+	struct cell_progress *progress = xcalloc(run->plan.count, sizeof *progress);
+	for (unsigned round = 0; round < run->config.rounds && !stop_requested; round++)
+		for (size_t i = 0; i < run->plan.count && !stop_requested; i++)
+			if (cell_wanted(run, &progress[i], i, round))
+				measure_round(run, &progress[i], i, round);
 	progress_finish(&run->progress);
+	record_cells(run, progress);
+	for (size_t i = 0; i < run->plan.count; i++)
+		cell_result_free(&progress[i].total);
+	free(progress);
 }
 
 /* The charts and report.md of a bundle just written (still NAME.partial): read back as --plot would. */
@@ -337,6 +407,78 @@ static int run_suite(const struct cli *cli, int argc, char **argv)
 	return status;
 }
 
+/*
+ * Where a comparison or a trend writes: DIR (--output), or results/KIND_<time>,
+ * under NAME.partial until done; an existing non-empty DIR is never overwritten.
+ */
+static void output_paths(const struct cli *cli, const char *kind, char *final_path, char *temp_path, size_t size)
+{
+	struct stat info;
+	char stamp[32];
+	time_t now = time(NULL);
+	strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", gmtime(&now));
+	int length = cli->output_dir ? snprintf(final_path, size, "%s", cli->output_dir)
+				     : snprintf(final_path, size, "%s/results/%s_%s", project_root(), kind, stamp);
+	if (length < 0 || (size_t)length + 9 >= size)
+		die_bad_input("the output path is too long");
+	if (stat(final_path, &info) == 0 && (!S_ISDIR(info.st_mode) || rmdir(final_path) != 0))
+		die_bad_input("--output %s: exists and is not an empty directory; nothing overwritten", final_path);
+	snprintf(temp_path, size, "%s.partial", final_path);
+	if (mkdir(temp_path, 0755) != 0)
+		die("cannot create %s: %s", temp_path, strerror(errno));
+}
+
+static void resolve_or_die(const char *argument, char *path, size_t size)
+{
+	char why[600];
+	if (bundle_resolve(argument, path, size, why, sizeof why) != 0)
+		die_bad_input("%s", why);
+}
+
+static int compare_main(const struct cli *cli)
+{
+	char old_path[PATH_MAX], new_path[PATH_MAX], final_path[PATH_MAX], temp_path[PATH_MAX], why[700];
+	struct comparison comparison;
+	resolve_or_die(cli->positional[0], old_path, sizeof old_path);
+	resolve_or_die(cli->positional[1], new_path, sizeof new_path);
+	if (compare_bundles(old_path, new_path, cli->threshold, &comparison, why, sizeof why) != 0)
+		die_bad_input("%s", why);
+	output_paths(cli, "compare", final_path, temp_path, sizeof final_path);
+	comparison_print(stdout, &comparison, false);
+	if (comparison_write(&comparison, temp_path) != 0 || rename(temp_path, final_path) != 0)
+		die("cannot write the comparison in %s", temp_path);
+	printf("\ncompare.md, compare.csv and the chart: %s\n", final_path);
+	size_t regressions = comparison_count(&comparison, VERDICT_REGRESSION);
+	comparison_free(&comparison);
+	return regressions ? EXIT_REGRESSION : EXIT_OK;
+}
+
+static int trend_main(const struct cli *cli)
+{
+	char final_path[PATH_MAX], temp_path[PATH_MAX], why[700];
+	char **paths = xcalloc((size_t)cli->positional_count, sizeof *paths);
+	struct trend trend;
+	for (int i = 0; i < cli->positional_count; i++) {
+		paths[i] = xmalloc(PATH_MAX);
+		resolve_or_die(cli->positional[i], paths[i], PATH_MAX);
+	}
+	if (trend_load(paths, (size_t)cli->positional_count, &trend, why, sizeof why) != 0)
+		die_bad_input("%s", why);
+	for (size_t i = 0; i < trend.count; i++)
+		if (strcmp(trend.bundles[i].status, "complete") != 0)
+			warn("%s is marked %s: used as it is", trend.bundles[i].path, trend.bundles[i].status);
+	output_paths(cli, "trend", final_path, temp_path, sizeof final_path);
+	trend_print(stdout, &trend, false);
+	if (trend_write(&trend, temp_path) != 0 || rename(temp_path, final_path) != 0)
+		die("cannot write the trend in %s", temp_path);
+	printf("\ntrend.md, trend.csv and the charts: %s\n", final_path);
+	trend_free(&trend);
+	for (int i = 0; i < cli->positional_count; i++)
+		free(paths[i]);
+	free(paths);
+	return EXIT_OK;
+}
+
 /* Charts (and the report) of an existing bundle, measuring nothing. */
 static int redraw_bundle(const char *argument, bool with_report)
 {
@@ -364,6 +506,7 @@ int main(int argc, char **argv)
 {
 	struct cli cli;
 	memset(&cli, 0, sizeof cli);
+	cli.threshold = 0.05;
 	parse_cli(argc, argv, &cli);
 	switch (cli.mode) {
 	case MODE_HELP:
@@ -378,6 +521,10 @@ int main(int argc, char **argv)
 	case MODE_PLOT:
 	case MODE_REPORT:
 		return redraw_bundle(cli.bundle, cli.mode == MODE_REPORT);
+	case MODE_COMPARE:
+		return compare_main(&cli);
+	case MODE_TREND:
+		return trend_main(&cli);
 	case MODE_RUN:
 		break;
 	}

@@ -135,6 +135,26 @@ void plan_free(struct plan *plan)
 	memset(plan, 0, sizeof *plan);
 }
 
+void cell_label(const struct cell *cell, char *buf, size_t size)
+{
+	char heap[32], layout[32];
+	if (cell->command) {
+		snprintf(buf, size, "%s '%s'", primitive_table[cell->primitive]->name, cell->command);
+		return;
+	}
+	format_size(cell->heap_bytes, heap, sizeof heap);
+	layout_format(cell->fragments, layout, sizeof layout);
+	int used = snprintf(buf, size, "%s %s %s r=%g %s", primitive_table[cell->primitive]->name,
+			    action_names[cell->action], heap, cell->write_ratio, writer_names[cell->writer]);
+	const char *extra[] = { cell->pattern != PATTERN_SEQUENTIAL ? pattern_names[cell->pattern] : NULL,
+				cell->backing != BACKING_PRIVATE ? backing_names[cell->backing] : NULL,
+				cell->fragments ? layout : NULL,
+				cell->placement != PLACEMENT_SAME_CPU ? placement_names[cell->placement] : NULL };
+	for (size_t i = 0; i < sizeof extra / sizeof extra[0] && used > 0 && (size_t)used < size; i++)
+		if (extra[i])
+			used += snprintf(buf + used, size - (size_t)used, " %s", extra[i]);
+}
+
 void cell_describe(const struct cell *cell, char *buf, size_t size)
 {
 	if (cell->command) {

@@ -34,4 +34,7 @@ void plan_free(struct plan *plan);
 /* "fork exit heap=64M ratio=0.5 writer=child ..." into buf. */
 void cell_describe(const struct cell *cell, char *buf, size_t size);
 
+/* "fork exit 64M r=0.5 child", with pattern, backing, layout and placement only where not the defaults. */
+void cell_label(const struct cell *cell, char *buf, size_t size);
+
 #endif

@@ -4,15 +4,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
-#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include "chart_run.h"
 #include "parse.h"
 #include "primitive.h"
 #include "table.h"
@@ -21,7 +20,8 @@
 struct plot_context {
 	const struct loaded_bundle *bundle;
 	const struct suite_config *config;
-	char dir[4096 + 16], data_dir[4096 + 32];
+	const char *bundle_dir;
+	struct chart_files files;      /* the chart being drawn */
 	char subtitle[400];
 	struct fit_row *fits;
 	size_t fit_count;
@@ -37,6 +37,7 @@ struct blocks {
 
 static struct chart_outcome *new_chart(struct plot_context *ctx, const char *name, const char *heading)
 {
+	chart_files_discard(&ctx->files); /* the previous chart's, if it was not drawn */
 	struct chart_outcome *chart = &ctx->report->charts[ctx->report->count++];
 	memset(chart, 0, sizeof *chart);
 	snprintf(chart->name, sizeof chart->name, "%s", name);
@@ -44,14 +45,25 @@ static struct chart_outcome *new_chart(struct plot_context *ctx, const char *nam
 	return chart;
 }
 
-static FILE *open_data(const struct plot_context *ctx, const char *name, const char *extension)
+static FILE *open_data(struct plot_context *ctx, const char *name)
 {
-	char *path = xasprintf("%s/%s.%s", ctx->data_dir, name, extension);
-	FILE *file = fopen(path, "w");
-	free(path);
-	if (!file)
-		die("cannot write chart data in %s: %s", ctx->data_dir, strerror(errno));
-	return file;
+	if (!chart_files_open(&ctx->files, ctx->bundle_dir, name))
+		die("cannot write chart data under %s/plots: %s", ctx->bundle_dir, strerror(errno));
+	return ctx->files.data;
+}
+
+/* The data is complete: close it so that gnuplot reads it whole. */
+static void close_data(struct plot_context *ctx)
+{
+	fclose(ctx->files.data);
+	ctx->files.data = NULL;
+}
+
+/* Runs gnuplot on the chart's data and variables with script; records drawn or why not. */
+static void draw(struct plot_context *ctx, struct chart_outcome *chart, const char *script, const char *variables)
+{
+	fputs(variables, ctx->files.variables);
+	chart->drawn = chart_files_draw(&ctx->files, script, chart->heading, ctx->subtitle, chart->note, sizeof chart->note);
 }
 
 /* Starts a block titled title, drawn in line type color (1-10) and dash type dash (1 solid, 2 dashed). */
@@ -77,68 +89,6 @@ static void block_variables(const struct blocks *blocks, char *variables, size_t
 static int primitive_color(unsigned primitive)
 {
 	return (int)primitive + 1;
-}
-
-/* A gnuplot double-quoted string. */
-static void gp_string(FILE *file, const char *name, const char *value)
-{
-	fprintf(file, "%s = \"", name);
-	for (const char *c = value; *c; c++)
-		fprintf(file, *c == '"' || *c == '\\' ? "\\%c" : "%c", *c);
-	fprintf(file, "\"\n");
-}
-
-static char *read_log(const char *path)
-{
-	char *text = read_text_file(path);
-	if (text && !*text) {
-		free(text);
-		text = NULL;
-	}
-	return text;
-}
-
-/* Runs gnuplot on the chart's variables file and script; records drawn or why not. */
-static void draw(struct plot_context *ctx, struct chart_outcome *chart, const char *script, const char *variables)
-{
-	FILE *vars = open_data(ctx, chart->name, "gp");
-	char *plotdir = xasprintf("%s/plots", project_root());
-	char *out = xasprintf("%s/%s", ctx->dir, chart->name);
-	char *datafile = xasprintf("%s/%s.dat", ctx->data_dir, chart->name);
-	gp_string(vars, "plotdir", plotdir);
-	gp_string(vars, "out", out);
-	gp_string(vars, "datafile", datafile);
-	gp_string(vars, "heading", chart->heading);
-	gp_string(vars, "subtitle", ctx->subtitle);
-	fputs(variables, vars);
-	fclose(vars);
-	char *vars_path = xasprintf("%s/%s.gp", ctx->data_dir, chart->name);
-	char *script_path = xasprintf("%s/%s", plotdir, script);
-	char *log_path = xasprintf("%s/%s.log", ctx->data_dir, chart->name);
-	posix_spawn_file_actions_t actions;
-	posix_spawn_file_actions_init(&actions);
-	posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	char *argv[] = { "gnuplot", vars_path, script_path, NULL };
-	pid_t pid;
-	int status = -1;
-	extern char **environ;
-	if (posix_spawnp(&pid, "gnuplot", &actions, NULL, argv, environ) == 0)
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-			;
-	posix_spawn_file_actions_destroy(&actions);
-	char *log = read_log(log_path);
-	chart->drawn = status == 0;
-	if (status == -1)
-		snprintf(chart->note, sizeof chart->note, "gnuplot could not be started (apt-get install gnuplot-nox)");
-	else if (log)
-		snprintf(chart->note, sizeof chart->note, "gnuplot: %.360s", log);
-	free(log);
-	free(plotdir);
-	free(out);
-	free(datafile);
-	free(vars_path);
-	free(script_path);
-	free(log_path);
 }
 
 static void not_drawn(struct chart_outcome *chart, const char *format, ...) __attribute__((format(printf, 2, 3)));
@@ -178,7 +128,7 @@ static bool next_pair(const struct suite_config *config, size_t *index, unsigned
 static void chart_heap(struct plot_context *ctx, int phase, const char *name, const char *heading)
 {
 	struct chart_outcome *chart = new_chart(ctx, name, heading);
-	struct blocks blocks = { .file = open_data(ctx, name, "dat") };
+	struct blocks blocks = { .file = open_data(ctx, name) };
 	unsigned primitive;
 	enum action action;
 	char title[64];
@@ -202,7 +152,7 @@ static void chart_heap(struct plot_context *ctx, int phase, const char *name, co
 				isnan(s->ci_low) ? s->median : s->ci_low, isnan(s->ci_high) ? s->median : s->ci_high);
 		}
 	}
-	fclose(blocks.file);
+	close_data(ctx);
 	if (!blocks.count)
 		return not_drawn(chart, "no measured cell with a heap above 0");
 	char variables[1000];
@@ -225,7 +175,7 @@ static void chart_cow_by_heap(struct plot_context *ctx, bool faults, const char 
 		 writer_names[key.writer], faults ? "minor faults" : "write loop", primitive_table[key.primitive]->name,
 		 action_names[key.action]);
 	struct chart_outcome *chart = new_chart(ctx, name, heading);
-	struct blocks blocks = { .file = open_data(ctx, name, "dat") };
+	struct blocks blocks = { .file = open_data(ctx, name) };
 	for (size_t h = 0; h < ctx->config->heap_count; h++) {
 		key.heap_bytes = ctx->config->heaps[h];
 		bool started = false;
@@ -247,7 +197,7 @@ static void chart_cow_by_heap(struct plot_context *ctx, bool faults, const char 
 			fprintf(blocks.file, "%g %.6g\n", key.write_ratio, value);
 		}
 	}
-	fclose(blocks.file);
+	close_data(ctx);
 	if (!blocks.count)
 		return not_drawn(chart, "no cell wrote to its heap (write ratios above 0 are needed)");
 	char variables[1000];
@@ -268,7 +218,7 @@ static void chart_cow_primitives(struct plot_context *ctx, enum writer writer, c
 	snprintf(heading, sizeof heading, "Copy-on-write: the %s's write loop against write ratio, heap %s",
 		 writer_names[writer], heap);
 	struct chart_outcome *chart = new_chart(ctx, name, heading);
-	struct blocks blocks = { .file = open_data(ctx, name, "dat") };
+	struct blocks blocks = { .file = open_data(ctx, name) };
 	key.writer = writer;
 	unsigned primitive;
 	enum action action;
@@ -290,7 +240,7 @@ static void chart_cow_primitives(struct plot_context *ctx, enum writer writer, c
 			fprintf(blocks.file, "%g %.6g\n", key.write_ratio, cell->phases[COLUMN_COW_US].median / 1000);
 		}
 	}
-	fclose(blocks.file);
+	close_data(ctx);
 	if (!blocks.count)
 		return not_drawn(chart, "no cell with the %s as writer wrote to its heap", writer_names[writer]);
 	char variables[1000];
@@ -333,7 +283,7 @@ static void chart_fits(struct plot_context *ctx)
 {
 	struct chart_outcome *chart = new_chart(ctx, "fit_ms_per_gib", "Fitted cost per GiB of populated heap (least squares over heap sizes)");
 	static const char *const series[] = { "roundtrip", "create" };
-	FILE *file = open_data(ctx, chart->name, "dat");
+	FILE *file = open_data(ctx, chart->name);
 	bars_header(file, series, 2);
 	unsigned primitive;
 	enum action action;
@@ -351,7 +301,7 @@ static void chart_fits(struct plot_context *ctx)
 		bars_value(file, create ? create->fit.slope / 1000 : NAN, &any);
 		fprintf(file, "\n");
 	}
-	fclose(file);
+	close_data(ctx);
 	if (!any)
 		return not_drawn(chart, "a fit needs at least two heap sizes measured");
 	draw_bars(ctx, chart, 2, "ms per GiB (slope)", false);
@@ -365,7 +315,7 @@ static void chart_us_per_page(struct plot_context *ctx)
 	format_size(key.heap_bytes, heap, sizeof heap);
 	snprintf(heading, sizeof heading, "Cost per written page (slope of the write loop over pages written), heap %s", heap);
 	struct chart_outcome *chart = new_chart(ctx, "cow_us_per_page", heading);
-	FILE *file = open_data(ctx, chart->name, "dat");
+	FILE *file = open_data(ctx, chart->name);
 	bars_header(file, writer_names, WRITER_COUNT);
 	unsigned primitive;
 	enum action action;
@@ -381,7 +331,7 @@ static void chart_us_per_page(struct plot_context *ctx)
 		}
 		fprintf(file, "\n");
 	}
-	fclose(file);
+	close_data(ctx);
 	if (!any)
 		return not_drawn(chart, "a fit needs at least two write ratios above 0 at one heap");
 	draw_bars(ctx, chart, WRITER_COUNT, "us per written page (one fault each after fork)", false);
@@ -395,7 +345,7 @@ static void chart_counter(struct plot_context *ctx, const char *column, const ch
 	int index = event_median_index(&ctx->bundle->events, column);
 	if (index < 0)
 		return not_drawn(chart, "%s was not counted in this bundle", column);
-	struct blocks blocks = { .file = open_data(ctx, name, "dat") };
+	struct blocks blocks = { .file = open_data(ctx, name) };
 	unsigned primitive;
 	enum action action;
 	for (size_t pair = 0; next_pair(ctx->config, &pair, &primitive, &action);) {
@@ -417,7 +367,7 @@ static void chart_counter(struct plot_context *ctx, const char *column, const ch
 			fprintf(blocks.file, "%llu %.6g\n", (unsigned long long)key.heap_bytes, cell->medians[index]);
 		}
 	}
-	fclose(blocks.file);
+	close_data(ctx);
 	if (!blocks.count)
 		return not_drawn(chart, "no measured cell with a heap above 0 counted %s", column);
 	char variables[1000];
@@ -443,7 +393,7 @@ static void chart_dimension(struct plot_context *ctx, const char *dimension, siz
 	struct chart_outcome *chart = new_chart(ctx, name, heading);
 	if (value_count < 2)
 		return not_drawn(chart, "the bundle has one %s only", dimension);
-	FILE *file = open_data(ctx, name, "dat");
+	FILE *file = open_data(ctx, name);
 	fprintf(file, "group");
 	for (size_t v = 0; v < value_count; v++) {
 		char text[64];
@@ -466,7 +416,7 @@ static void chart_dimension(struct plot_context *ctx, const char *dimension, siz
 		}
 		fprintf(file, "\n");
 	}
-	fclose(file);
+	close_data(ctx);
 	if (!any)
 		return not_drawn(chart, "no measured cell at heap %s", heap);
 	draw_bars(ctx, chart, value_count, "roundtrip median (us)", true);
@@ -510,7 +460,7 @@ static void chart_commands(struct plot_context *ctx)
 {
 	struct chart_outcome *chart = new_chart(ctx, "whole_commands", "Whole commands timed by hyperfine -N beside the harness's exec cells at heap 0");
 	static const char *const series[] = { "roundtrip median" };
-	FILE *file = open_data(ctx, chart->name, "dat");
+	FILE *file = open_data(ctx, chart->name);
 	bars_header(file, series, 1);
 	bool any_command = false, any = false;
 	const struct run_results *results = &ctx->bundle->results;
@@ -528,7 +478,7 @@ static void chart_commands(struct plot_context *ctx)
 		bars_value(file, c->phases[COLUMN_ROUNDTRIP_US].median, &any);
 		fprintf(file, "\n");
 	}
-	fclose(file);
+	close_data(ctx);
 	if (!any_command)
 		return not_drawn(chart, "no whole commands in this bundle (the exec suite has them)");
 	draw_bars(ctx, chart, 1, "roundtrip median (us)", false);
@@ -545,12 +495,8 @@ static void describe_machine(struct plot_context *ctx)
 
 size_t plots_render(const struct loaded_bundle *bundle, const char *dir, struct chart_report *report)
 {
-	struct plot_context ctx = { .bundle = bundle, .config = &bundle->config, .report = report };
+	struct plot_context ctx = { .bundle = bundle, .config = &bundle->config, .bundle_dir = dir, .report = report };
 	memset(report, 0, sizeof *report);
-	snprintf(ctx.dir, sizeof ctx.dir, "%s/plots", dir);
-	snprintf(ctx.data_dir, sizeof ctx.data_dir, "%s/plots/data", dir);
-	mkdir(ctx.dir, 0755);
-	mkdir(ctx.data_dir, 0755);
 	describe_machine(&ctx);
 	ctx.fit_count = results_fit(&bundle->results, &ctx.fits);
 	chart_heap(&ctx, COLUMN_ROUNDTRIP_US, "roundtrip_vs_heap", "Roundtrip (create, run, reap the child) against the parent's heap");
@@ -569,6 +515,7 @@ size_t plots_render(const struct loaded_bundle *bundle, const char *dir, struct 
 	chart_dimension(&ctx, "layout", ctx.config->layout_count, set_layout, layout_value);
 	chart_dimension(&ctx, "placement", ctx.config->placement_count, set_placement, placement_value);
 	chart_commands(&ctx);
+	chart_files_discard(&ctx.files);
 	free(ctx.fits);
 	size_t drawn = 0;
 	for (size_t i = 0; i < report->count; i++)

@@ -12,7 +12,7 @@ static double now_seconds(void)
 	return (double)now.tv_sec + now.tv_nsec / 1e9;
 }
 
-/* Expected cost of a cell: its sampling budget plus populating and tearing down its heap. */
+/* Expected cost of one round of a cell: its share of the budget plus populating and tearing down its heap. */
 static double cell_weight(const struct progress *progress, const struct cell *cell)
 {
 	return progress->budget_seconds + 0.05 + 1.5 * (double)cell->heap_bytes / (1 << 30);
@@ -20,11 +20,16 @@ static double cell_weight(const struct progress *progress, const struct cell *ce
 
 void progress_init(struct progress *progress, const struct plan *plan, const struct suite_config *config)
 {
-	*progress = (struct progress){ .terminal = isatty(STDERR_FILENO), .total = plan->measured,
-				       .started = now_seconds(), .budget_seconds = config->budget_seconds };
-	for (size_t i = 0; i < plan->count; i++)
-		if (!plan->cells[i].not_applicable[0])
-			progress->total_weight += cell_weight(progress, &plan->cells[i].cell);
+	*progress = (struct progress){ .terminal = isatty(STDERR_FILENO), .started = now_seconds(),
+				       .budget_seconds = config->budget_seconds / (double)config->rounds,
+				       .rounds = config->rounds };
+	for (size_t i = 0; i < plan->count; i++) {
+		if (plan->cells[i].not_applicable[0])
+			continue;
+		size_t rounds = plan->cells[i].cell.command ? 1 : config->rounds; /* hyperfine: once */
+		progress->total += rounds;
+		progress->total_weight += (double)rounds * cell_weight(progress, &plan->cells[i].cell);
+	}
 }
 
 void format_duration(double seconds, char *buf, size_t size)
@@ -50,18 +55,20 @@ static void time_left(const struct progress *progress, char *buf, size_t size)
 	snprintf(buf + strlen(buf), size - strlen(buf), " left");
 }
 
-void progress_begin_cell(struct progress *progress, const struct cell *cell)
+void progress_begin_cell(struct progress *progress, const struct cell *cell, unsigned round)
 {
 	if (!progress->terminal)
 		return;
 	char description[256], left[32];
 	cell_describe(cell, description, sizeof description);
 	time_left(progress, left, sizeof left);
-	fprintf(stderr, "\r\033[K[%zu/%zu] %s  (%s)", progress->done + 1, progress->total, description, left);
+	fprintf(stderr, "\r\033[K[%zu/%zu] round %u/%lu %s  (%s)", progress->done + 1, progress->total, round + 1,
+		progress->rounds, description, left);
 	fflush(stderr);
 }
 
-void progress_end_cell(struct progress *progress, const struct cell *cell, const char *status, double seconds)
+void progress_end_cell(struct progress *progress, const struct cell *cell, unsigned round, const char *status,
+		       double seconds)
 {
 	char description[256];
 	progress->done++;
@@ -70,12 +77,13 @@ void progress_end_cell(struct progress *progress, const struct cell *cell, const
 	if (progress->terminal) {
 		fprintf(stderr, "\r\033[K");
 		if (status[0] != 'o') /* keep what was skipped or failed on screen */
-			fprintf(stderr, "[%zu/%zu] %s: %s\n", progress->done, progress->total, description, status);
+			fprintf(stderr, "[%zu/%zu] round %u/%lu %s: %s\n", progress->done, progress->total, round + 1,
+				progress->rounds, description, status);
 	} else {
 		char left[32];
 		time_left(progress, left, sizeof left);
-		fprintf(stderr, "cell %zu/%zu %s: %s (%.1f s; %s)\n", progress->done, progress->total, description,
-			status, seconds, left);
+		fprintf(stderr, "cell %zu/%zu round %u/%lu %s: %s (%.1f s; %s)\n", progress->done, progress->total,
+			round + 1, progress->rounds, description, status, seconds, left);
 	}
 	fflush(stderr);
 }

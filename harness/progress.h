@@ -1,6 +1,7 @@
 /*
  * Progress of a run on stderr: on a terminal one line rewritten in place
- * (cell k of n, the cell, time left); otherwise one plain line per cell.
+ * (cell-round k of n, the round, the cell, time left); otherwise one plain
+ * line per cell and round.
  */
 #ifndef SPAWNBENCH_PROGRESS_H
 #define SPAWNBENCH_PROGRESS_H
@@ -16,12 +17,14 @@ struct progress {
 	size_t total, done;
 	double total_weight, done_weight;
 	double started;
-	double budget_seconds;
+	double budget_seconds;       /* one round's share */
+	unsigned long rounds;
 };
 
 void progress_init(struct progress *progress, const struct plan *plan, const struct suite_config *config);
-void progress_begin_cell(struct progress *progress, const struct cell *cell);
-void progress_end_cell(struct progress *progress, const struct cell *cell, const char *status, double seconds);
+void progress_begin_cell(struct progress *progress, const struct cell *cell, unsigned round);
+void progress_end_cell(struct progress *progress, const struct cell *cell, unsigned round, const char *status,
+		       double seconds);
 void progress_finish(struct progress *progress);
 /* Seconds since progress_init. */
 double progress_elapsed(const struct progress *progress);

@@ -16,7 +16,7 @@
 
 const char *const fixed_column_names[FIXED_COLUMNS] = {
 	"create_us", "start_us", "cow_us", "roundtrip_us",
-	"child_minflt", "child_majflt", "parent_minflt", "parent_majflt", "counted",
+	"child_minflt", "child_majflt", "parent_minflt", "parent_majflt", "counted", "round",
 };
 const char *const phase_names[PHASE_COUNT] = { "create", "start", "cow", "roundtrip" };
 
@@ -137,8 +137,8 @@ static int parse_sample(const char *line, double *row, size_t counted_events)
 	row[COLUMN_COUNTED] = counted;
 	const char *cursor = line + used;
 	for (size_t column = 0; column < FIXED_COLUMNS + counted_events; column++) {
-		if (column == COLUMN_COUNTED)
-			continue;
+		if (column == COLUMN_COUNTED || column == COLUMN_ROUND)
+			continue; /* not the worker's to say: the first field, and the orchestrator's */
 		char field[96];
 		int used;
 		if (sscanf(cursor, " %95s%n", field, &used) != 1)
@@ -166,6 +166,9 @@ static int parse_sample(const char *line, double *row, size_t counted_events)
 struct sampling {
 	const struct cell *cell;
 	const struct suite_config *config;
+	unsigned round;
+	double budget_seconds;       /* this round's share */
+	unsigned long min_iterations, max_iterations;
 	struct worker_link link;
 	struct cell_result *result;
 	size_t counted_events;
@@ -195,6 +198,7 @@ static int run_batch(struct sampling *s, unsigned long count, bool keep, bool co
 		double row[FIXED_COLUMNS + 2 * MAX_RUN_EVENTS];
 		if (i == count || parse_sample(line, row, s->counted_events) != 0)
 			return set_status(s->result, CELL_FAILED, "worker said something unexpected: %.80s", line), -1;
+		row[COLUMN_ROUND] = s->round;
 		if (keep)
 			memcpy(append_row(&s->result->samples), row, s->result->samples.columns * sizeof *row);
 	}
@@ -204,13 +208,13 @@ static int run_batch(struct sampling *s, unsigned long count, bool keep, bool co
 static bool precise_enough(const struct sampling *s)
 {
 	const struct sample_table *table = &s->result->samples;
-	if (table->rows < s->config->min_iterations)
+	if (table->rows < s->min_iterations)
 		return false;
 	double *roundtrip = sample_column_where(table, COLUMN_ROUNDTRIP_US, false);
 	struct summary summary;
 	summarize(roundtrip, table->rows, &summary);
 	free(roundtrip);
-	if (summary.n < s->config->min_iterations)
+	if (summary.n < s->min_iterations)
 		return false;
 	double half_width = (summary.ci_high - summary.ci_low) / 2;
 	return !isnan(half_width) && half_width <= s->config->ci_target * summary.median;
@@ -219,22 +223,21 @@ static bool precise_enough(const struct sampling *s)
 /* Batches until the CI target, the budget or the maximum count. */
 static void sample_until_done(struct sampling *s)
 {
-	const struct suite_config *config = s->config;
 	double started = now_seconds();
-	unsigned long batch = config->min_iterations;
+	unsigned long batch = s->min_iterations;
 	for (;;) {
-		if (batch + s->result->samples.rows > config->max_iterations)
-			batch = config->max_iterations - s->result->samples.rows;
+		if (batch + s->result->samples.rows > s->max_iterations)
+			batch = s->max_iterations - s->result->samples.rows;
 		if (run_batch(s, batch, true, false) != 0)
 			return;
 		size_t kept = s->result->samples.rows;
 		double spent = now_seconds() - started;
-		if (kept >= config->max_iterations || precise_enough(s))
+		if (kept >= s->max_iterations || precise_enough(s))
 			return;
-		if (spent >= config->budget_seconds && kept >= config->min_iterations)
+		if (spent >= s->budget_seconds && kept >= s->min_iterations)
 			return;
 		double per_iteration = spent / (double)kept;
-		double left = config->budget_seconds - spent;
+		double left = s->budget_seconds - spent;
 		double next = fmin(BATCH_SECONDS, fmax(left, 0)) / per_iteration;
 		batch = next < 1 ? 1 : (unsigned long)next;
 	}
@@ -275,7 +278,8 @@ static void converse(struct sampling *s)
 	if (s->config->warmup && run_batch(s, s->config->warmup, false, false) != 0)
 		return;
 	sample_until_done(s);
-	if (s->counted_events && s->result->status == CELL_OK && !s->result->interrupted)
+	/* counts need no spreading over the run: the first round counts them */
+	if (s->counted_events && s->round == 0 && s->result->status == CELL_OK && !s->result->interrupted)
 		run_batch(s, counted_block(s->result->samples.rows), true, true);
 }
 
@@ -321,11 +325,24 @@ static void run_worker(struct sampling *s, char **argv, const struct placement_p
 		set_status(s->result, CELL_FAILED, "%s", why);
 }
 
+/* A round's share of a count: at least 6, enough for a CI of the round's median. */
+static unsigned long round_share(unsigned long total, unsigned long rounds)
+{
+	unsigned long share = (total + rounds - 1) / rounds;
+	return share < 6 ? (total < 6 ? total : 6) : share;
+}
+
 void measure_cell(const struct cell *cell, const struct suite_config *config, const struct event_set *events,
-		  const struct sampler_paths *paths, struct cell_result *result)
+		  const struct sampler_paths *paths, unsigned round, struct cell_result *result)
 {
 	struct placement_plan placement;
-	struct sampling s = { .cell = cell, .config = config, .result = result, .counted_events = counted_events(events) };
+	struct sampling s = { .cell = cell, .config = config, .round = round, .result = result,
+			      .counted_events = counted_events(events),
+			      .budget_seconds = config->budget_seconds / (double)config->rounds,
+			      .min_iterations = round_share(config->min_iterations, config->rounds),
+			      .max_iterations = round_share(config->max_iterations, config->rounds) };
+	if (s.min_iterations > s.max_iterations)
+		s.min_iterations = s.max_iterations;
 	double started = now_seconds();
 	memset(result, 0, sizeof *result);
 	result->samples.columns = FIXED_COLUMNS + 2 * s.counted_events;
@@ -343,6 +360,21 @@ void measure_cell(const struct cell *cell, const struct suite_config *config, co
 		free(storage[i]);
 	free(argv);
 	result->seconds = now_seconds() - started;
+}
+
+void cell_result_merge(struct cell_result *total, const struct cell_result *round)
+{
+	struct sample_table *table = &total->samples;
+	table->columns = round->samples.columns;
+	for (size_t row = 0; row < round->samples.rows; row++)
+		memcpy(append_row(table), sample_row(&round->samples, row), table->columns * sizeof *table->values);
+	total->status = round->status;
+	snprintf(total->reason, sizeof total->reason, "%s", round->reason);
+	total->worker_rss_kib = round->worker_rss_kib;
+	total->worker_mappings = round->worker_mappings;
+	total->thp_bytes = round->thp_bytes;
+	snprintf(total->clone_syscall, sizeof total->clone_syscall, "%s", round->clone_syscall);
+	total->seconds += round->seconds;
 }
 
 void cell_result_free(struct cell_result *result)

@@ -24,6 +24,7 @@ enum sample_column {
 	COLUMN_PARENT_MINFLT,
 	COLUMN_PARENT_MAJFLT,
 	COLUMN_COUNTED,              /* 1: perf counters were open (and their cost in the windows) */
+	COLUMN_ROUND,                /* which round of the cell (0-based) */
 	FIXED_COLUMNS,
 	/* then, per counted event: its scaled value, then enabled/running */
 };
@@ -76,8 +77,15 @@ struct sampler_paths {
 /* Memory a cell needs: the heap, what its writes may copy, and a margin. */
 uint64_t cell_memory_needed(const struct cell *cell);
 
+/*
+ * One round of a cell: a fresh worker, the round's share of the budget, of
+ * the minimum and of the maximum count (config->rounds rounds in all).
+ */
 void measure_cell(const struct cell *cell, const struct suite_config *config, const struct event_set *events,
-		  const struct sampler_paths *paths, struct cell_result *result);
+		  const struct sampler_paths *paths, unsigned round, struct cell_result *result);
+
+/* Appends round's samples to the cell's accumulated result (status and worker facts from the round). */
+void cell_result_merge(struct cell_result *total, const struct cell_result *round);
 void cell_result_free(struct cell_result *result);
 
 #endif

@@ -301,10 +301,92 @@ test_exec_suite_with_hyperfine() {
 	pass "$name ($(grep -o 'ratio [0-9.]*' "$bundle/report.md" | head -1))"
 }
 
+# scale_samples SRC DST PRIMITIVE FACTOR: a copy of bundle SRC whose PRIMITIVE phases are FACTOR times longer
+scale_samples() {
+	cp -r "$1" "$2"
+	awk -F, -v OFS=, -v p="$3" -v f="$4" '
+		NR == 1 { for (i = 1; i <= NF; i++) if ($i ~ /_us$/) phase[i] = 1; print; next }
+		{ if ($1 == p) for (i in phase) if ($i != "") $i = sprintf("%.3f", $i * f); print }' \
+		"$1/samples.csv" >"$2/samples.csv"
+}
+
+# resample_samples SRC DST: a copy whose rows are drawn with replacement within each cell and round
+resample_samples() {
+	cp -r "$1" "$2"
+	awk -F, -v OFS=, '
+		FNR == 1 { for (i = 1; i <= NF; i++) { if ($i ~ /_us$/) phase[i] = 1; if ($i == "round") r = i }
+			   if (NR == 1) print; next }
+		{ key = $1 FS $2 FS $3 FS $4 FS $5 FS $10 FS $r }
+		NR == FNR { n[key]++; for (i in phase) v[key, n[key], i] = $i; next }
+		{ pick = int(rand() * n[key]) + 1; for (i in phase) $i = v[key, pick, i]; print }' \
+		"$1/samples.csv" "$1/samples.csv" >"$2/samples.csv"
+}
+
+test_compare() {
+	local name=compare_flags_a_30_percent_slowdown_and_not_noise
+	spawnbench --warmup 1 --min-iterations 12 --budget 0.6s --primitives fork,vfork --action exit --heap 0,1M \
+		--ratios 0 --events none
+	[ $status = 0 ] || { fail $name "run exited $status"; return; }
+	local base=$bundle out
+	"$bin" --compare "$base" "$base" --output "$scratch/cmp-same" >"$scratch/stdout" 2>&1
+	[ $? = 0 ] && grep -q '^# regressions (0)' "$scratch/stdout" && grep -q '^# improvements (0)' "$scratch/stdout" ||
+		{ fail $name "a bundle against itself: $(grep '^#' "$scratch/stdout" | head -3)"; return; }
+	scale_samples "$base" "$scratch/slower" fork 1.3
+	"$bin" --compare "$base" "$scratch/slower" --output "$scratch/cmp-slower" >"$scratch/stdout" 2>&1
+	status=$?
+	[ $status = 3 ] || { fail $name "fork x1.3 exited $status, not 3"; return; }
+	grep -q '^fork exit .*roundtrip .* +30.0%' "$scratch/stdout" || { fail $name "no +30% row: $(head -8 "$scratch/stdout")"; return; }
+	grep -q '^vfork' "$scratch/stdout" && { fail $name "vfork, unchanged, was flagged"; return; }
+	for out in compare.csv compare.md plots/compare_ratios.png plots/compare_ratios.svg; do
+		[ -s "$scratch/cmp-slower/$out" ] || { fail $name "no $out"; return; }
+	done
+	resample_samples "$base" "$scratch/noise"
+	"$bin" --compare "$base" "$scratch/noise" --output "$scratch/cmp-noise" >"$scratch/stdout" 2>&1
+	[ $? = 0 ] || { fail $name "resampled noise flagged: $(grep -A3 '^# regressions' "$scratch/stdout")"; return; }
+	pass $name
+}
+
+test_corrupt_bundles_exit_2() {
+	local name=corrupt_bundle_exits_2_naming_the_file
+	spawnbench --warmup 1 --min-iterations 6 --budget 0.1s --primitives vfork --action exit --heap 0 --ratios 0 --events none
+	local good=$bundle bad
+	bad=$scratch/truncated && cp -r "$good" "$bad" && head -c -7 "$good/samples.csv" >"$bad/samples.csv"
+	"$bin" --compare "$good" "$bad" >/dev/null 2>"$scratch/stderr"
+	[ $? = 2 ] && grep -q "truncated/samples.csv:[0-9]*: the file ends in the middle of a row" "$scratch/stderr" ||
+		{ fail $name "truncated samples.csv: $(cat "$scratch/stderr")"; return; }
+	bad=$scratch/no-meta && cp -r "$good" "$bad" && rm "$bad/meta.json"
+	"$bin" --compare "$bad" "$good" >/dev/null 2>"$scratch/stderr"
+	[ $? = 2 ] && grep -q "no-meta/meta.json" "$scratch/stderr" || { fail $name "no meta.json: $(cat "$scratch/stderr")"; return; }
+	bad=$scratch/schema && cp -r "$good" "$bad" && sed -i 's/"schema_version": 1/"schema_version": 99/' "$bad/meta.json"
+	"$bin" --compare "$good" "$bad" >/dev/null 2>"$scratch/stderr"
+	[ $? = 2 ] && grep -q "schema/meta.json: schema version 99" "$scratch/stderr" ||
+		{ fail $name "schema 99: $(cat "$scratch/stderr")"; return; }
+	"$bin" --compare "$good" "$scratch/nowhere" >/dev/null 2>"$scratch/stderr"
+	[ $? = 2 ] && grep -q "nowhere: no such bundle" "$scratch/stderr" || { fail $name "missing bundle"; return; }
+	pass $name
+}
+
+test_trend_orders_by_kernel_version() {
+	local name=trend_orders_bundles_by_kernel_version release
+	spawnbench --warmup 1 --min-iterations 6 --budget 0.1s --primitives fork --action exit --heap 0,1M --ratios 0 --events none
+	for release in 6.12.117 5.15 6.1.0-57; do
+		cp -r "$bundle" "$scratch/kernel-$release"
+		sed -i "s/\"kernel_release\": \"[^\"]*\"/\"kernel_release\": \"$release\"/" "$scratch/kernel-$release/meta.json"
+	done
+	"$bin" --trend "$scratch/kernel-6.12.117" "$scratch/kernel-5.15" "$scratch/kernel-6.1.0-57" --output "$scratch/trend" \
+		>"$scratch/stdout" 2>&1 || { fail $name "--trend failed: $(cat "$scratch/stdout")"; return; }
+	local order
+	order=$(awk -F, 'NR > 1 { print $1 }' "$scratch/trend/trend.csv" | uniq | paste -sd' ')
+	[ "$order" = "5.15 6.1.0-57 6.12.117" ] || { fail $name "order: $order"; return; }
+	is_png "$scratch/trend/plots/trend_fork_exit.png" && is_svg "$scratch/trend/plots/trend_fork_exit.svg" ||
+		{ fail $name "no trend chart"; return; }
+	pass $name
+}
+
 test_plain_progress_when_not_a_terminal() {
 	local name=plain_progress_lines_off_a_terminal
 	spawnbench "${quick_sampling[@]}" --primitives vfork --action exit --heap 0,1M --ratios 0
-	grep -q '^cell 2/2 vfork exit heap=1M .*: ok' "$scratch/stderr" && ! grep -q $'\r' "$scratch/stderr" &&
+	grep -q '^cell [0-9]*/6 round 3/3 vfork exit heap=1M .*: ok' "$scratch/stderr" && ! grep -q $'\r' "$scratch/stderr" &&
 		pass $name || fail $name "$(head -3 "$scratch/stderr")"
 }
 
@@ -335,6 +417,9 @@ else
 	test_charts_and_report
 	test_missing_columns
 	test_exec_suite_with_hyperfine
+	test_compare
+	test_corrupt_bundles_exit_2
+	test_trend_orders_by_kernel_version
 	test_interrupted_run_leaves_valid_bundle
 fi
 echo "integration: $passed passed, $failed failed, $skipped skipped"

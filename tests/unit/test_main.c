@@ -288,5 +288,6 @@ int main(void)
 	int failures = cmocka_run_group_tests_name("harness", tests, NULL, NULL);
 	failures += _cmocka_run_group_tests("events", event_tests, event_test_count, NULL, NULL);
 	failures += _cmocka_run_group_tests("report", report_tests, report_test_count, NULL, NULL);
+	failures += _cmocka_run_group_tests("compare", compare_tests, compare_test_count, NULL, NULL);
 	return failures;
 }

@@ -9,5 +9,7 @@ extern const struct CMUnitTest event_tests[];
 extern const size_t event_test_count;
 extern const struct CMUnitTest report_tests[];
 extern const size_t report_test_count;
+extern const struct CMUnitTest compare_tests[];
+extern const size_t compare_test_count;
 
 #endif

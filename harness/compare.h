@@ -1,0 +1,71 @@
+/*
+ * Comparing two bundles: cells matched by every dimension; per cell and
+ * phase, the old and new medians and a bootstrap 95% CI of their ratio from
+ * the raw samples. A regression is a CI wholly above 1 + threshold, an
+ * improvement one wholly below 1 - threshold: beyond the practical threshold
+ * and beyond the noise, both.
+ */
+#ifndef SPAWNBENCH_COMPARE_H
+#define SPAWNBENCH_COMPARE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "bundle_load.h"
+#include "samples_load.h"
+
+#define COMPARE_RESAMPLES 1000
+#define MAX_NOTES 64
+
+enum verdict { VERDICT_UNCHANGED, VERDICT_REGRESSION, VERDICT_IMPROVEMENT };
+
+struct ratio_ci {
+	double ratio, low, high;    /* median(new) / median(old), and its 95% CI */
+};
+
+struct comparison_row {
+	struct cell cell;
+	int phase;
+	size_t old_n, new_n;
+	double old_median, new_median;
+	struct ratio_ci ci;
+	enum verdict verdict;
+};
+
+struct comparison {
+	struct loaded_bundle old, new;
+	struct bundle_samples old_samples, new_samples;
+	struct comparison_row *rows;
+	size_t count;
+	double threshold;           /* 0.05 = 5% */
+	char *warnings[MAX_NOTES];  /* environment differences, interrupted bundles */
+	size_t warning_count;
+	char *unmatched[MAX_NOTES * 4];  /* cells in one bundle only, or not ok in one */
+	size_t unmatched_count, unmatched_total;
+};
+
+/* Samples in groups (the rounds of a cell): values[0..total), the first sizes[0] from group 0, and so on. */
+struct sample_groups {
+	const double *values;
+	const size_t *sizes;
+	size_t groups, total;
+};
+
+/*
+ * A bootstrap CI of median(b) / median(a), resamples times, with a fixed seed.
+ * A cluster bootstrap: each resample draws groups with replacement, then values
+ * within each drawn group, so the drift between rounds is inside the CI.
+ */
+void bootstrap_ratio(const struct sample_groups *a, const struct sample_groups *b, size_t resamples,
+		     struct ratio_ci *ci);
+
+enum verdict judge(const struct ratio_ci *ci, double threshold);
+
+/* Loads and compares; -1 with one line naming the file at fault. */
+int compare_bundles(const char *old_path, const char *new_path, double threshold, struct comparison *comparison,
+		    char *why, size_t why_size);
+void comparison_free(struct comparison *comparison);
+
+size_t comparison_count(const struct comparison *comparison, enum verdict verdict);
+
+#endif

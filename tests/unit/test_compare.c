@@ -1,0 +1,122 @@
+/* Comparisons: kernel version order and the bootstrap's verdicts on known data. */
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "compare.h"
+#include "kversion.h"
+#include "tests.h"
+
+static void test_kernel_version_order(void **state)
+{
+	(void)state;
+	static const char *const ordered[] = { "4.19.0", "5.15", "6.1.0-57", "6.1.0-58-amd64", "6.9.2", "6.12.117",
+					       "6.18.44", "6.18.44-fc-v857" };
+	size_t count = sizeof ordered / sizeof ordered[0];
+	for (size_t i = 0; i < count; i++)
+		for (size_t j = 0; j < count; j++) {
+			int order = kernel_version_compare(ordered[i], ordered[j]);
+			if ((i < j && order >= 0) || (i > j && order <= 0) || (i == j && order != 0))
+				fail_msg("%s vs %s gave %d", ordered[i], ordered[j], order);
+		}
+}
+
+/* n lognormal values around median us, from a seeded generator. */
+static double *lognormal(size_t n, double median, double sigma, unsigned long seed)
+{
+	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+	gsl_rng_set(rng, seed);
+	double *values = malloc(n * sizeof *values);
+	for (size_t i = 0; i < n; i++)
+		values[i] = gsl_ran_lognormal(rng, log(median), sigma);
+	gsl_rng_free(rng);
+	return values;
+}
+
+static struct ratio_ci compare_one_round(const double *a, const double *b, size_t n)
+{
+	size_t size = n;
+	struct sample_groups old_groups = { a, &size, 1, n }, new_groups = { b, &size, 1, n };
+	struct ratio_ci ci;
+	bootstrap_ratio(&old_groups, &new_groups, COMPARE_RESAMPLES, &ci);
+	return ci;
+}
+
+static void test_identical_samples_are_unchanged(void **state)
+{
+	(void)state;
+	double *a = lognormal(500, 100, 0.1, 1);
+	struct ratio_ci ci = compare_one_round(a, a, 500);
+	assert_true(ci.ratio == 1 && ci.low <= 1 && ci.high >= 1);
+	assert_int_equal(judge(&ci, 0.05), VERDICT_UNCHANGED);
+	free(a);
+}
+
+static void test_scaled_samples_regress(void **state)
+{
+	(void)state;
+	double *a = lognormal(500, 100, 0.1, 2), *b = malloc(500 * sizeof *b);
+	for (size_t i = 0; i < 500; i++)
+		b[i] = 1.3 * a[i];
+	struct ratio_ci ci = compare_one_round(a, b, 500);
+	assert_true(fabs(ci.ratio - 1.3) < 1e-9 && ci.low > 1.05);
+	assert_int_equal(judge(&ci, 0.05), VERDICT_REGRESSION);
+	for (size_t i = 0; i < 500; i++)
+		b[i] = a[i] / 1.3;
+	ci = compare_one_round(a, b, 500);
+	assert_int_equal(judge(&ci, 0.05), VERDICT_IMPROVEMENT);
+	free(a);
+	free(b);
+}
+
+static void test_noise_is_not_flagged(void **state)
+{
+	(void)state;
+	/* independent draws from one distribution, in many seeds: never a verdict */
+	for (unsigned long seed = 10; seed < 30; seed++) {
+		double *a = lognormal(300, 100, 0.2, seed), *b = lognormal(300, 100, 0.2, seed + 1000);
+		struct ratio_ci ci = compare_one_round(a, b, 300);
+		if (judge(&ci, 0.05) != VERDICT_UNCHANGED)
+			fail_msg("seed %lu: ratio %.3f [%.3f, %.3f] flagged", seed, ci.ratio, ci.low, ci.high);
+		free(a);
+		free(b);
+	}
+}
+
+static void test_rounds_widen_the_interval(void **state)
+{
+	(void)state;
+	/* three rounds that drifted apart (100, 100, 125): one round alone is tight, the cluster CI is not */
+	double *a = malloc(600 * sizeof *a), *b = malloc(600 * sizeof *b);
+	double *base = lognormal(600, 100, 0.02, 3);
+	for (size_t i = 0; i < 600; i++) {
+		a[i] = base[i] * (i >= 400 ? 1.25 : 1.0);
+		b[i] = base[599 - i] * (i < 200 ? 1.25 : 1.0);
+	}
+	size_t sizes[3] = { 200, 200, 200 };
+	struct sample_groups old_groups = { a, sizes, 3, 600 }, new_groups = { b, sizes, 3, 600 };
+	struct ratio_ci grouped;
+	bootstrap_ratio(&old_groups, &new_groups, COMPARE_RESAMPLES, &grouped);
+	assert_true(grouped.high - grouped.low > 0.1); /* the drift is inside the interval */
+	assert_int_equal(judge(&grouped, 0.05), VERDICT_UNCHANGED);
+	free(a);
+	free(b);
+	free(base);
+}
+
+const struct CMUnitTest compare_tests[] = {
+	cmocka_unit_test(test_kernel_version_order),
+	cmocka_unit_test(test_identical_samples_are_unchanged),
+	cmocka_unit_test(test_scaled_samples_regress),
+	cmocka_unit_test(test_noise_is_not_flagged),
+	cmocka_unit_test(test_rounds_widen_the_interval),
+};
+const size_t compare_test_count = sizeof compare_tests / sizeof compare_tests[0];
