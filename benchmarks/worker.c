@@ -5,7 +5,7 @@
  *
  * It maps and populates the heap (outside every timed window), then answers
  * the orchestrator on stdin/stdout:
- *     -> ready rss_kb=N maps=N thp_bytes=N
+ *     -> ready rss_kb=N maps=N thp_bytes=N child_pte_kb=N
  *        (or "skip REASON" / "fail REASON")
  *     <- run N        -> N lines "s 0 CREATE START COW ROUNDTRIP CMIN CMAJ PMIN PMAJ"
  *                        (nanoseconds, "-" where a phase does not apply), then "end"
@@ -48,7 +48,7 @@ struct worker {
 	struct heap heap;
 	struct counters counters;
 	struct child_report *report;    /* MAP_SHARED: the child writes, we read */
-	char *exec_argv[3];
+	char *exec_argv[16];            /* the program and its arguments, or the helper and its descriptor */
 	char helper_fd_arg[16];
 	bool exec_is_helper;            /* the helper reports its start time on a pipe */
 	int helper_read_fd;
@@ -95,6 +95,15 @@ static uint64_t parse_number(const char *value)
 	return number;
 }
 
+/* "/bin/sh -c true" into argv, in place; words apart by spaces, no quoting. */
+static void split_command(char *command, char **argv, size_t max)
+{
+	size_t count = 0;
+	for (char *word = strtok(command, " "); word && count + 1 < max; word = strtok(NULL, " "))
+		argv[count++] = word;
+	argv[count] = NULL;
+}
+
 static void parse_arguments(struct worker *w, int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -122,8 +131,8 @@ static void parse_arguments(struct worker *w, int argc, char **argv)
 		case 'b': w->cell.backing = parse_enum(backing_names, BACKING_COUNT, optarg); break;
 		case 'f': w->cell.fragments = (unsigned)parse_number(optarg); break;
 		case 'm': w->move_to_cpu = (int)parse_number(optarg); break;
-		case 'H': w->exec_is_helper = true; /* fall through */
-		case 'x': w->exec_argv[0] = optarg; break;
+		case 'H': w->exec_is_helper = true; w->exec_argv[0] = optarg; break;
+		case 'x': split_command(optarg, w->exec_argv, sizeof w->exec_argv / sizeof w->exec_argv[0]); break;
 		case 'e':
 			if (counters_add(&w->counters, optarg) != 0)
 				say_and_exit("fail", "bad event specification", 2);
@@ -133,6 +142,47 @@ static void parse_arguments(struct worker *w, int argc, char **argv)
 	}
 	if (!w->exec_argv[0])
 		say_and_exit("fail", "no --helper or --exec program", 2);
+}
+
+/* A /proc/self/status field in kB ("VmPTE:"), or 0. */
+static unsigned long status_kib(const char *field)
+{
+	char line[256];
+	unsigned long kib = 0;
+	size_t length = strlen(field);
+	FILE *file = fopen("/proc/self/status", "r");
+	while (file && fgets(line, sizeof line, file))
+		if (strncmp(line, field, length) == 0)
+			kib = strtoul(line + length, NULL, 10);
+	if (file)
+		fclose(file);
+	return kib;
+}
+
+/*
+ * The page tables of a child forked from this worker with its heap: the child
+ * reads its own VmPTE and sends it up a pipe. Untimed, once per worker, before
+ * the warm-up (which absorbs the write-protection this fork leaves behind).
+ */
+static unsigned long child_page_tables_kib(void)
+{
+	int fds[2];
+	unsigned long kib = 0;
+	if (pipe(fds) != 0)
+		return 0;
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid == 0) {
+		kib = status_kib("VmPTE:");
+		_exit(write(fds[1], &kib, sizeof kib) == sizeof kib ? 0 : 1);
+	}
+	close(fds[1]);
+	if (pid > 0 && read(fds[0], &kib, sizeof kib) != sizeof kib)
+		kib = 0;
+	close(fds[0]);
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	return kib;
 }
 
 static void footprint(unsigned long *rss_kib, unsigned *mappings)
@@ -198,8 +248,9 @@ static void set_up(struct worker *w)
 	set_up_exec(w);
 	set_up_heap(w);
 	/* the events were probed by the orchestrator; they are opened for a "count" block only */
-	printf("ready rss_kb=%lu maps=%u thp_bytes=%" PRIu64 "\n", rss_kib, mappings,
-	       w->cell.backing == BACKING_THP ? anon_huge_bytes() : 0);
+	printf("ready rss_kb=%lu maps=%u thp_bytes=%" PRIu64 " child_pte_kb=%lu\n", rss_kib, mappings,
+	       w->cell.backing == BACKING_THP ? anon_huge_bytes() : 0,
+	       child_page_tables_kib());
 	fflush(stdout);
 }
 

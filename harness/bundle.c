@@ -279,6 +279,8 @@ void bundle_add_summary(struct bundle *bundle, const struct cell_summary *summar
 	if (c->command)
 		json_object_set_new(entry, "command", json_string(c->command));
 	json_object_set_new(entry, "rounds", json_integer((json_int_t)rounds));
+	if (result->child_page_tables_kib)
+		json_object_set_new(entry, "child_page_tables_kib", json_integer((json_int_t)result->child_page_tables_kib));
 	if (!isnan(summary->counted_roundtrip_us))
 		json_object_set_new(json_array_get(bundle->cells, json_array_size(bundle->cells) - 1),
 				    "counted_roundtrip_median_us", json_real(summary->counted_roundtrip_us));

@@ -125,6 +125,7 @@ static struct cell_summary *summary_for(struct run_results *results, const struc
 	summary->cell = *cell;
 	summary->columns = columns;
 	summary->counted_roundtrip_us = NAN;
+	summary->child_page_tables_kib = NAN;
 	for (size_t i = 0; i < MAX_COLUMNS; i++)
 		summary->medians[i] = NAN;
 	for (int phase = 0; phase < PHASE_COUNT; phase++)
@@ -245,15 +246,20 @@ static void load_config(struct loaded_bundle *bundle)
 	snprintf(bundle->config.name, sizeof bundle->config.name, "%s", suite ? suite : "?");
 }
 
-/* The counted iterations' roundtrip medians, from meta.json's cells. */
-static void load_counted_medians(struct loaded_bundle *bundle)
+/* What meta.json's cells add: the counted iterations' roundtrip median, a child's page tables. */
+static void load_cell_facts(struct loaded_bundle *bundle)
 {
 	json_t *cells = json_object_get(bundle->meta, "cells"), *item;
 	size_t index;
 	json_array_foreach(cells, index, item) {
+		if (index >= bundle->results.count)
+			break;
 		json_t *median = json_object_get(item, "counted_roundtrip_median_us");
-		if (index < bundle->results.count && json_is_number(median))
+		json_t *page_tables = json_object_get(item, "child_page_tables_kib");
+		if (json_is_number(median))
 			bundle->results.cells[index].counted_roundtrip_us = json_number_value(median);
+		if (json_is_number(page_tables))
+			bundle->results.cells[index].child_page_tables_kib = json_number_value(page_tables);
 	}
 }
 
@@ -293,7 +299,7 @@ int bundle_load(const char *path, struct loaded_bundle *bundle, char *why, size_
 		bundle_unload(bundle);
 		return -1;
 	}
-	load_counted_medians(bundle);
+	load_cell_facts(bundle);
 	return 0;
 }
 

@@ -171,7 +171,7 @@ static int set_write_heap_limit(struct suite_config *c, char *value, char *why, 
 static int set_exec(struct suite_config *c, char *value, char *why, size_t why_size)
 {
 	if (strcmp(value, "helper") != 0 && value[0] != '/') {
-		snprintf(why, why_size, "give 'helper' or an absolute path such as /bin/true");
+		snprintf(why, why_size, "give 'helper' or an absolute path, with arguments if any: /bin/true, /bin/sh -c true");
 		return -1;
 	}
 	snprintf(c->exec, sizeof c->exec, "%s", value);
@@ -290,8 +290,40 @@ void config_init(struct suite_config *config)
 			die("built-in default: %s", why);
 }
 
+void config_add_override(struct suite_config *config, const char *key, const char *value)
+{
+	if (config->override_count == sizeof config->override_keys / sizeof config->override_keys[0])
+		return;
+	config->override_keys[config->override_count] = xstrdup(key);
+	config->override_values[config->override_count++] = xstrdup(value);
+}
+
+void config_for_sweep(const struct suite_config *config, size_t index, struct suite_config *sweep)
+{
+	char why[256];
+	const struct sweep *s = &config->sweeps[index];
+	config_init(sweep);
+	/* every value was checked when it was read: these cannot fail */
+	for (size_t i = 0; i < option_count; i++)
+		if (config->text[i])
+			config_set(sweep, NULL, option_table[i].key, config->text[i], why, sizeof why);
+	for (size_t i = 0; i < s->count; i++)
+		config_set(sweep, NULL, s->keys[i], s->values[i], why, sizeof why);
+	for (size_t i = 0; i < config->override_count; i++)
+		config_set(sweep, NULL, config->override_keys[i], config->override_values[i], why, sizeof why);
+}
+
 void config_free(struct suite_config *config)
 {
+	for (size_t i = 0; i < config->sweep_count; i++)
+		for (size_t k = 0; k < config->sweeps[i].count; k++) {
+			free(config->sweeps[i].keys[k]);
+			free(config->sweeps[i].values[k]);
+		}
+	for (size_t i = 0; i < config->override_count; i++) {
+		free(config->override_keys[i]);
+		free(config->override_values[i]);
+	}
 	for (size_t i = 0; i < MAX_EVENT_NAMES; i++)
 		free(config->event_names[i]);
 	for (size_t i = 0; i < config->command_count; i++)
@@ -306,6 +338,41 @@ struct ini_context {
 	char why[512];
 };
 
+/* A [sweep NAME] key: checked on a scratch config now, applied when the plan is built. */
+static int add_sweep_key(struct ini_context *context, const char *name, const char *key, const char *value)
+{
+	struct suite_config *config = context->config, scratch;
+	char problem[400];
+	struct sweep *sweep = NULL;
+	for (size_t i = 0; i < config->sweep_count; i++)
+		if (strcmp(config->sweeps[i].name, name) == 0)
+			sweep = &config->sweeps[i];
+	if (!sweep && config->sweep_count < MAX_SWEEPS) {
+		sweep = &config->sweeps[config->sweep_count++];
+		snprintf(sweep->name, sizeof sweep->name, "%s", name);
+	}
+	const struct option_spec *option = option_by_cli_name(key);
+	const char *problem_text = !sweep || sweep->count == sizeof sweep->keys / sizeof sweep->keys[0]
+					   ? "too many sweeps, or keys in one"
+				   : !option ? "unknown key"
+				   : strcmp(option->section, "suite") != 0 ? "a sweep sets [suite] keys only"
+									    : NULL;
+	if (problem_text) {
+		snprintf(context->why, sizeof context->why, "[sweep %s] %s: %s", name, key, problem_text);
+		return 0;
+	}
+	config_init(&scratch);
+	int result = config_set(&scratch, NULL, key, value, problem, sizeof problem);
+	config_free(&scratch);
+	if (result != 0) {
+		snprintf(context->why, sizeof context->why, "%s = %s: %s", key, value, problem);
+		return 0;
+	}
+	sweep->keys[sweep->count] = xstrdup(key);
+	sweep->values[sweep->count++] = xstrdup(value);
+	return 1;
+}
+
 static int handle_ini_line(void *user, const char *section, const char *key, const char *value)
 {
 	struct ini_context *context = user;
@@ -314,6 +381,8 @@ static int handle_ini_line(void *user, const char *section, const char *key, con
 		return 0; /* report only the first error */
 	if (!key)
 		return 1; /* a section header */
+	if (strncmp(section, "sweep ", 6) == 0)
+		return add_sweep_key(context, section + 6, key, value);
 	int result = config_set(context->config, section, key, value, problem, sizeof problem);
 	if (result == 0)
 		return 1;

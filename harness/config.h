@@ -13,6 +13,7 @@
 #define MAX_VALUES 32
 #define MAX_EVENT_NAMES 32
 #define MAX_COMMANDS 16
+#define MAX_SWEEPS 16
 
 struct suite_config {
 	char name[64];
@@ -57,6 +58,17 @@ struct suite_config {
 
 	/* the effective text of every option, for meta.json */
 	char *text[64];
+
+	/* [sweep NAME] sections: each a set of keys over [suite]'s; the plan is their union */
+	struct sweep {
+		char name[64];
+		char *keys[32], *values[32];
+		size_t count;
+	} sweeps[MAX_SWEEPS];
+	size_t sweep_count;
+	/* the command line's overrides, which win over every sweep's keys */
+	char *override_keys[64], *override_values[64];
+	size_t override_count;
 };
 
 struct option_spec {
@@ -85,6 +97,15 @@ int config_set(struct suite_config *config, const char *section, const char *key
 
 /* Loads an INI file; on error returns -1 with "FILE:LINE: ..." in why. */
 int config_load(struct suite_config *config, const char *path, char *why, size_t why_size);
+
+/* Records a command-line override (already applied to config) for the sweeps. */
+void config_add_override(struct suite_config *config, const char *key, const char *value);
+
+/*
+ * The configuration of sweep index: [suite]'s values, the sweep's keys, then
+ * the command-line overrides. Free with config_free.
+ */
+void config_for_sweep(const struct suite_config *config, size_t index, struct suite_config *sweep);
 
 /* The option whose command-line name is name (dashes), or NULL. */
 const struct option_spec *option_by_cli_name(const char *name);

@@ -21,6 +21,7 @@
 #include "trend.h"
 #include "plot.h"
 #include "report.h"
+#include "reproduce.h"
 #include "config.h"
 #include "events.h"
 #include "hyperfine.h"
@@ -198,6 +199,7 @@ static void load_suite(const struct cli *cli, struct suite_config *config)
 		const struct override *o = &cli->overrides[i];
 		if (config_set(config, NULL, o->option->key, o->value, why, sizeof why) != 0)
 			die_bad_input("option --%s %s: %s", o->option->key, o->value, why);
+		config_add_override(config, o->option->key, o->value);
 	}
 	if (config->min_iterations > config->max_iterations)
 		die_bad_input("min_iterations %lu is above max_iterations %lu (from %s and the command line)",
@@ -335,7 +337,8 @@ static void render_charts_and_report(const char *dir)
 	size_t drawn = plots_render(&bundle, dir, &charts);
 	if (report_write(&bundle, &charts, dir) != 0)
 		warn("could not write report.md in %s", dir);
-	fprintf(stderr, "spawnbench: %zu of %zu charts drawn, report.md written\n", drawn, charts.count);
+	reproduce_write(&bundle, dir);
+	fprintf(stderr, "spawnbench: %zu of %zu charts drawn, report.md and reproduce.md written\n", drawn, charts.count);
 	bundle_unload(&bundle);
 }
 
@@ -494,9 +497,9 @@ static int redraw_bundle(const char *argument, bool with_report)
 			printf("  %s: %s%s\n", charts.charts[i].name, charts.charts[i].drawn ? "" : "not drawn: ",
 			       charts.charts[i].note);
 	if (with_report) {
-		if (report_write(&bundle, &charts, path) != 0)
-			die("cannot write %s/report.md", path);
-		printf("%s/report.md written\n", path);
+		if (report_write(&bundle, &charts, path) != 0 || reproduce_write(&bundle, path) != 0)
+			die("cannot write %s/report.md and reproduce.md", path);
+		printf("%s/report.md and reproduce.md written\n", path);
 	}
 	bundle_unload(&bundle);
 	return EXIT_OK;

@@ -23,6 +23,21 @@ static const char *primitive_rule(const struct cell *cell, uint64_t pages_writte
 	return NULL;
 }
 
+/* vm.max_map_count, the kernel's bound on a process's mappings (65530 by default). */
+static unsigned long max_map_count(void)
+{
+	static unsigned long count;
+	if (!count) {
+		char *text = read_text_file("/proc/sys/vm/max_map_count");
+		count = text ? strtoul(text, NULL, 10) : 65530;
+		free(text);
+	}
+	return count;
+}
+
+/* Mappings the worker has besides its heap (about a dozen), with room to spare. */
+#define WORKER_MAPPINGS 64
+
 /* Rules from the heap's shape. */
 static const char *heap_rule(const struct cell *cell, char *why, size_t why_size)
 {
@@ -33,6 +48,12 @@ static const char *heap_rule(const struct cell *cell, char *why, size_t why_size
 	if (cell->fragments && cell->heap_bytes / PAGE_BYTES < cell->fragments) {
 		snprintf(why, why_size, "fragmented:%u needs a heap of at least %u pages", cell->fragments,
 			 cell->fragments);
+		return why;
+	}
+	/* each fragment and the guard page after it are two mappings */
+	if (cell->fragments && 2ul * cell->fragments + WORKER_MAPPINGS > max_map_count()) {
+		snprintf(why, why_size, "fragmented:%u needs about %lu mappings, vm.max_map_count is %lu", cell->fragments,
+			 2ul * cell->fragments + WORKER_MAPPINGS, max_map_count());
 		return why;
 	}
 	return NULL;
@@ -69,6 +90,8 @@ const char *cell_not_applicable(const struct cell *cell, const struct suite_conf
 				char *why, size_t why_size)
 {
 	uint64_t pages_written = cell_pages_written(cell);
+	if (primitive_table[cell->primitive]->external)
+		return NULL; /* a whole command has no heap, writer or ratio */
 	const char *reason = primitive_rule(cell, pages_written);
 	if (!reason)
 		reason = heap_rule(cell, why, why_size);
@@ -79,10 +102,25 @@ const char *cell_not_applicable(const struct cell *cell, const struct suite_conf
 	return reason;
 }
 
+static bool already_planned(const struct plan *plan, const struct cell *cell)
+{
+	for (size_t i = 0; i < plan->count; i++)
+		if (cell_equal(&plan->cells[i].cell, cell))
+			return true;
+	return false;
+}
+
 static void plan_add(struct plan *plan, const struct cell *cell, const struct suite_config *config)
 {
+	if (already_planned(plan, cell))
+		return; /* sweeps may overlap */
+	if (plan->count == plan->capacity) {
+		plan->capacity = plan->capacity ? 2 * plan->capacity : 256;
+		plan->cells = xrealloc(plan->cells, plan->capacity * sizeof *plan->cells);
+	}
 	struct planned_cell *planned = &plan->cells[plan->count++];
 	char why[160];
+	memset(planned, 0, sizeof *planned);
 	planned->cell = *cell;
 	const char *reason = cell_not_applicable(cell, config, why, sizeof why);
 	snprintf(planned->not_applicable, sizeof planned->not_applicable, "%s", reason ? reason : "");
@@ -90,25 +128,32 @@ static void plan_add(struct plan *plan, const struct cell *cell, const struct su
 		plan->measured++;
 }
 
-/* One cell per whole command, timed by hyperfine after the rest. */
+/* The program an exec cell runs, kept by the plan: NULL for spawnbench's helper. */
+static const char *exec_program(struct plan *plan, const struct suite_config *config)
+{
+	if (strcmp(config->exec, "helper") == 0)
+		return NULL;
+	for (size_t i = 0; i < plan->program_count; i++)
+		if (strcmp(plan->programs[i], config->exec) == 0)
+			return plan->programs[i];
+	plan->programs = xrealloc(plan->programs, (plan->program_count + 1) * sizeof *plan->programs);
+	return plan->programs[plan->program_count++] = xstrdup(config->exec);
+}
+
+/* One whole command per cell, timed by hyperfine after the rest. */
 static void plan_add_commands(struct plan *plan, const struct suite_config *c)
 {
 	for (size_t i = 0; i < c->command_count; i++) {
-		struct planned_cell *planned = &plan->cells[plan->count++];
-		memset(planned, 0, sizeof *planned);
-		planned->cell = (struct cell){ .primitive = (unsigned)primitive_index("hyperfine"), .action = ACTION_EXEC,
-					       .placement = PLACEMENT_ANY, .command = c->commands[i] };
-		plan->measured++;
+		struct cell cell = { .primitive = (unsigned)primitive_index("hyperfine"), .action = ACTION_EXEC,
+				     .placement = PLACEMENT_ANY, .command = c->commands[i] };
+		plan_add(plan, &cell, c);
 	}
 }
 
-void plan_build(struct plan *plan, const struct suite_config *c)
+/* The cross product of one configuration's dimensions. */
+static void plan_sweep(struct plan *plan, const struct suite_config *c)
 {
-	size_t total = c->primitive_count * c->action_count * c->heap_count * c->ratio_count * c->writer_count *
-		       c->pattern_count * c->backing_count * c->layout_count * c->placement_count + c->command_count;
-	memset(plan, 0, sizeof *plan);
-	plan->cells = xcalloc(total, sizeof *plan->cells);
-	struct cell cell;
+	const char *program = exec_program(plan, c);
 	/* outermost first: a user reading progress sees one primitive at a time */
 	for (size_t p = 0; p < c->primitive_count; p++)
 	for (size_t a = 0; a < c->action_count; a++)
@@ -119,18 +164,35 @@ void plan_build(struct plan *plan, const struct suite_config *c)
 	for (size_t w = 0; w < c->writer_count; w++)
 	for (size_t pa = 0; pa < c->pattern_count; pa++)
 	for (size_t r = 0; r < c->ratio_count; r++) {
-		cell = (struct cell){
+		struct cell cell = {
 			.primitive = c->primitives[p], .action = c->actions[a], .heap_bytes = c->heaps[h],
 			.write_ratio = c->ratios[r], .writer = c->writers[w], .pattern = c->patterns[pa],
 			.backing = c->backings[b], .fragments = c->layouts[l], .placement = c->placements[pl],
+			.command = c->actions[a] == ACTION_EXEC ? program : NULL,
 		};
 		plan_add(plan, &cell, c);
 	}
-	plan_add_commands(plan, c);
+}
+
+void plan_build(struct plan *plan, const struct suite_config *config)
+{
+	memset(plan, 0, sizeof *plan);
+	if (!config->sweep_count)
+		plan_sweep(plan, config);
+	for (size_t i = 0; i < config->sweep_count; i++) {
+		struct suite_config sweep;
+		config_for_sweep(config, i, &sweep);
+		plan_sweep(plan, &sweep);
+		config_free(&sweep);
+	}
+	plan_add_commands(plan, config);
 }
 
 void plan_free(struct plan *plan)
 {
+	for (size_t i = 0; i < plan->program_count; i++)
+		free(plan->programs[i]);
+	free(plan->programs);
 	free(plan->cells);
 	memset(plan, 0, sizeof *plan);
 }

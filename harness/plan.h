@@ -17,8 +17,10 @@ struct planned_cell {
 
 struct plan {
 	struct planned_cell *cells;
-	size_t count;
+	size_t count, capacity;
 	size_t measured;            /* cells that are not n/a */
+	char **programs;            /* exec programs the cells name (cell.command) */
+	size_t program_count;
 };
 
 /*

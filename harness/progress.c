@@ -1,5 +1,7 @@
 #include "progress.h"
 
+#include "primitive.h"
+
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -26,7 +28,7 @@ void progress_init(struct progress *progress, const struct plan *plan, const str
 	for (size_t i = 0; i < plan->count; i++) {
 		if (plan->cells[i].not_applicable[0])
 			continue;
-		size_t rounds = plan->cells[i].cell.command ? 1 : config->rounds; /* hyperfine: once */
+		size_t rounds = primitive_table[plan->cells[i].cell.primitive]->external ? 1 : config->rounds; /* hyperfine: once */
 		progress->total += rounds;
 		progress->total_weight += (double)rounds * cell_weight(progress, &plan->cells[i].cell);
 	}

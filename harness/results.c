@@ -20,6 +20,7 @@ void results_add(struct run_results *results, const struct cell *cell, const str
 	snprintf(summary->reason, sizeof summary->reason, "%s", result->reason);
 	summary->columns = result->samples.columns;
 	summary->counted_roundtrip_us = NAN;
+	summary->child_page_tables_kib = result->child_page_tables_kib ? (double)result->child_page_tables_kib : NAN;
 	for (size_t column = 0; column < MAX_COLUMNS; column++)
 		summary->medians[column] = NAN;
 	for (int phase = 0; phase < PHASE_COUNT; phase++)

@@ -24,6 +24,7 @@ struct cell_summary {
 	double medians[MAX_COLUMNS];    /* every sample column's median (faults, counters) */
 	size_t columns;
 	double counted_roundtrip_us;    /* roundtrip median of the counted iterations; NaN without events */
+	double child_page_tables_kib;   /* a child forked from the heap: its VmPTE; NaN when not known */
 };
 
 struct run_results {

@@ -117,10 +117,11 @@ static char **worker_argv(const struct cell *cell, const struct suite_config *co
 	ARG(xasprintf("--fragments=%u", cell->fragments));
 	if (child_cpu >= 0)
 		ARG(xasprintf("--move-to-cpu=%d", child_cpu));
-	if (strcmp(config->exec, "helper") == 0)
-		ARG(xasprintf("--helper=%s", paths->helper));
+	(void)config;
+	if (cell->command) /* an exec cell's program, when not spawnbench's helper */
+		ARG(xasprintf("--exec=%s", cell->command));
 	else
-		ARG(xasprintf("--exec=%s", config->exec));
+		ARG(xasprintf("--helper=%s", paths->helper));
 	for (size_t i = 0; i < events->count; i++)
 		if (events->events[i].encoded)
 			ARG(xasprintf("--event=%s", events->events[i].encoded));
@@ -265,8 +266,8 @@ static int read_ready(struct sampling *s)
 		return set_status(s->result, CELL_SKIPPED, "%s", line + 5), -1;
 	if (strncmp(line, "fail ", 5) == 0)
 		return set_status(s->result, CELL_FAILED, "%s", line + 5), -1;
-	if (sscanf(line, "ready rss_kb=%lu maps=%u thp_bytes=%" SCNu64, &s->result->worker_rss_kib,
-		   &s->result->worker_mappings, &s->result->thp_bytes) != 3)
+	if (sscanf(line, "ready rss_kb=%lu maps=%u thp_bytes=%" SCNu64 " child_pte_kb=%lu", &s->result->worker_rss_kib,
+		   &s->result->worker_mappings, &s->result->thp_bytes, &s->result->child_page_tables_kib) != 4)
 		return set_status(s->result, CELL_FAILED, "worker said something unexpected: %.80s", line), -1;
 	return 0;
 }
@@ -325,11 +326,10 @@ static void run_worker(struct sampling *s, char **argv, const struct placement_p
 		set_status(s->result, CELL_FAILED, "%s", why);
 }
 
-/* A round's share of a count: at least 6, enough for a CI of the round's median. */
+/* A round's share of a count, rounded up: the rounds together reach the total. */
 static unsigned long round_share(unsigned long total, unsigned long rounds)
 {
-	unsigned long share = (total + rounds - 1) / rounds;
-	return share < 6 ? (total < 6 ? total : 6) : share;
+	return (total + rounds - 1) / rounds;
 }
 
 void measure_cell(const struct cell *cell, const struct suite_config *config, const struct event_set *events,
@@ -373,6 +373,7 @@ void cell_result_merge(struct cell_result *total, const struct cell_result *roun
 	total->worker_rss_kib = round->worker_rss_kib;
 	total->worker_mappings = round->worker_mappings;
 	total->thp_bytes = round->thp_bytes;
+	total->child_page_tables_kib = round->child_page_tables_kib;
 	snprintf(total->clone_syscall, sizeof total->clone_syscall, "%s", round->clone_syscall);
 	total->seconds += round->seconds;
 }

@@ -65,6 +65,7 @@ struct cell_result {
 	unsigned long worker_rss_kib;
 	unsigned worker_mappings;
 	uint64_t thp_bytes;
+	unsigned long child_page_tables_kib;   /* a child forked from the heap (untimed): its VmPTE */
 	char clone_syscall[16];
 	double seconds;              /* wall time of the cell, set-up included */
 };

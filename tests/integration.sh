@@ -383,6 +383,20 @@ test_trend_orders_by_kernel_version() {
 	pass $name
 }
 
+test_reproduce_quick() {
+	local name=reproduce_quick_gives_every_claim_a_verdict_and_its_rule claim verdicts
+	spawnbench --suite reproduce-quick
+	[ $status = 0 ] || { fail $name "run exited $status: $(tail -2 "$scratch/stderr")"; return; }
+	for claim in 1 2 3 4 5 6 7 8 9 10; do
+		grep -qE "^\| $claim \| \*\*(holds|holds in shape|differs|cannot be tested here)\*\* \|.*\| [^|]*(linear|flat|faults|ratio|times|cost|costs|over)[^|]* \|$" \
+			"$bundle/reproduce.md" || { fail $name "claim $claim: no verdict with its rule"; return; }
+	done
+	grep -q '^- sources: ' "$bundle/reproduce.md" || { fail $name "no sources"; return; }
+	verdicts=$(grep -oE '^\| [0-9]+ \| \*\*[a-z ]+\*\*' "$bundle/reproduce.md" | sed 's/.*\*\*\(.*\)\*\*/\1/' | sort | uniq -c | paste -sd, | tr -s ' ')
+	is_png "$bundle/plots/claim1_fork_band.png" || { fail $name "no claim 1 chart"; return; }
+	pass "$name ($verdicts)"
+}
+
 test_plain_progress_when_not_a_terminal() {
 	local name=plain_progress_lines_off_a_terminal
 	spawnbench "${quick_sampling[@]}" --primitives vfork --action exit --heap 0,1M --ratios 0
@@ -420,6 +434,7 @@ else
 	test_compare
 	test_corrupt_bundles_exit_2
 	test_trend_orders_by_kernel_version
+	test_reproduce_quick
 	test_interrupted_run_leaves_valid_bundle
 fi
 echo "integration: $passed passed, $failed failed, $skipped skipped"

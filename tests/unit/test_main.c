@@ -250,6 +250,52 @@ static void test_not_applicable_rules(void **state)
 	config_free(&config);
 }
 
+static void test_sweeps(void **state)
+{
+	(void)state;
+	struct suite_config config;
+	struct plan plan;
+	char why[512];
+	/* two sweeps sharing fork+exit at heap 0: planned once */
+	const char *path = write_config("[suite]\nprimitives = fork\nheap = 0\n"
+					"[sweep heaps]\nheap = 0, 1M, 64M\n"
+					"[sweep shell]\naction = exit, exec\nexec = /bin/sh -c true\n");
+	config_init(&config);
+	assert_int_equal(config_load(&config, path, why, sizeof why), 0);
+	assert_int_equal(config.sweep_count, 2);
+	plan_build(&plan, &config);
+	assert_int_equal(plan.count, 3 + 1); /* fork exit at 0, 1M, 64M; fork exec of the shell at 0 */
+	const struct cell *shell = &plan.cells[3].cell;
+	assert_int_equal(shell->action, ACTION_EXEC);
+	assert_string_equal(shell->command, "/bin/sh -c true");
+	plan_free(&plan);
+	config_free(&config);
+	unlink(path);
+	expect_config_error("[suite]\nheap = 0\n[sweep x]\nbudget = 2s\n", ":4: [sweep x] budget: a sweep sets [suite] keys only");
+	expect_config_error("[suite]\nheap = 0\n[sweep x]\nheap = 5X\n", ":4: heap = 5X: not a size");
+}
+
+static void test_max_map_count_rule(void **state)
+{
+	(void)state;
+	struct suite_config config;
+	char why[160];
+	FILE *file = fopen("/proc/sys/vm/max_map_count", "r");
+	unsigned long limit = 0;
+	if (!file || fscanf(file, "%lu", &limit) != 1 || limit / 2 + 1 > (1ul << 30) / 4096 * 16)
+		skip(); /* no limit to test against, or one no heap here could reach */
+	fclose(file);
+	config_init(&config);
+	struct cell cell = make_cell("fork", ACTION_EXIT, 64ull << 30, 0, WRITER_CHILD);
+	cell.fragments = (unsigned)(limit / 2 + 1); /* two mappings per fragment: over the limit */
+	const char *reason = cell_not_applicable(&cell, &config, why, sizeof why);
+	assert_non_null(reason);
+	assert_non_null(strstr(reason, "vm.max_map_count"));
+	cell.fragments = (unsigned)(limit / 4); /* half the limit: fits */
+	assert_null(cell_not_applicable(&cell, &config, why, sizeof why));
+	config_free(&config);
+}
+
 static void test_plan_counts(void **state)
 {
 	(void)state;
@@ -283,11 +329,14 @@ int main(void)
 		cmocka_unit_test(test_summarize),
 		cmocka_unit_test(test_fit_line),
 		cmocka_unit_test(test_not_applicable_rules),
+		cmocka_unit_test(test_sweeps),
+		cmocka_unit_test(test_max_map_count_rule),
 		cmocka_unit_test(test_plan_counts),
 	};
 	int failures = cmocka_run_group_tests_name("harness", tests, NULL, NULL);
 	failures += _cmocka_run_group_tests("events", event_tests, event_test_count, NULL, NULL);
 	failures += _cmocka_run_group_tests("report", report_tests, report_test_count, NULL, NULL);
 	failures += _cmocka_run_group_tests("compare", compare_tests, compare_test_count, NULL, NULL);
+	failures += _cmocka_run_group_tests("reproduce", reproduce_tests, reproduce_test_count, NULL, NULL);
 	return failures;
 }

@@ -11,5 +11,7 @@ extern const struct CMUnitTest report_tests[];
 extern const size_t report_test_count;
 extern const struct CMUnitTest compare_tests[];
 extern const size_t compare_test_count;
+extern const struct CMUnitTest reproduce_tests[];
+extern const size_t reproduce_test_count;
 
 #endif
