@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Measures spawnbench's own targets and prints the figures (not a test):
+# Measures spawnbench's own targets and prints the figures (not a test); run it on an idle machine:
 #   - wall time of the quick suite (target: at most 60 s) and of the fork suite (at most 15 min);
 #   - the share of measured cells whose 95% CI is within 2% of the median (at least 90%);
 #   - the worker's RSS and mappings before its heap;
 #   - fork and vfork roundtrip at 0 and 256 MiB beside the published small-parent figures;
 #   - the counters' cost per creation (plain and counted iterations of the same cells);
-#   - TLB flushes and faults per creation for each primitive at 0 and 256 MiB.
+#   - TLB flushes and faults per creation for each primitive at 0 and 256 MiB;
+#   - the time to draw the fork suite's charts, and the harness/hyperfine agreement (exec suite);
+#   - false alarms of --compare between two quick runs (target: none), and the smallest slowdown
+#     the default settings detect reliably (found by scaling one run's samples);
+#   - the verdict table of the reproduce suite.
 # usage: benchmarks/targets.sh [--fork-bundle DIR]   (DIR: an existing fork-suite bundle to read
 #        instead of running the fork suite again; its wall time is then taken from meta.json)
 set -euo pipefail
@@ -25,10 +29,11 @@ timed_suite() { # timed_suite NAME OUTPUT: prints the wall time in seconds
 
 # column SUMMARY NAME KEY=VALUE...: like tests/integration.sh's value()
 column() {
-	local file=$1 name=$2
+	local file=$1 name=$2 filters
 	shift 2
-	awk -F, -v column="$name" -v filters="$*" '
-		NR == 1 { for (i = 1; i <= NF; i++) at[$i] = i; n = split(filters, f, " "); next }
+	filters=$(IFS='|'; echo "$*")
+	awk -F, -v column="$name" -v filters="$filters" '
+		NR == 1 { for (i = 1; i <= NF; i++) at[$i] = i; n = split(filters, f, "|"); next }
 		{ for (k = 1; k <= n; k++) { split(f[k], kv, "="); if ($(at[kv[1]]) != kv[2]) next }
 		  print $(at[column]); exit }' "$file"
 }
@@ -105,3 +110,36 @@ for pa in "fork exit" "fork exec" "vfork exit" "vfork exec" "posix_spawn exec" "
 			"$(column "$s" child_minflt primitive=$1 action=$2 heap_bytes=$heap write_ratio=0 phase=roundtrip)"
 	done
 done
+
+echo
+spawnbench=$here/build/spawnbench
+start=$(date +%s.%N)
+"$spawnbench" --plot "$fork_bundle" >/dev/null
+echo "time to draw the fork suite's charts: $(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }') s"
+"$here/run.sh" --suite exec --output "$scratch/exec" >/dev/null 2>&1
+echo "harness/hyperfine: $(grep -o 'Cross-check: .*ratio [0-9.]*' "$scratch/exec/report.md")"
+
+echo
+echo "# --compare, default settings (threshold 5%)"
+"$here/run.sh" --suite quick --output "$scratch/quick2" >/dev/null 2>&1
+"$spawnbench" --compare "$scratch/quick" "$scratch/quick2" --output "$scratch/false" >"$scratch/false.txt" 2>&1
+echo "two quick runs of the same code: $(grep -E '^# (regressions|improvements)|unchanged' "$scratch/false.txt" | paste -sd';')"
+# the smallest slowdown flagged in at least 95% of the roundtrip rows, scaling every sample of one run
+for factor in 1.05 1.075 1.10 1.15 1.20 1.30 1.50; do
+	rm -rf "$scratch/scaled" "$scratch/cmp"
+	cp -r "$scratch/quick" "$scratch/scaled"
+	awk -F, -v OFS=, -v f="$factor" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i ~ /_us$/) p[i] = 1; print; next }
+		{ for (i in p) if ($i != "") $i = sprintf("%.3f", $i * f); print }' "$scratch/quick/samples.csv" >"$scratch/scaled/samples.csv"
+	"$spawnbench" --compare "$scratch/quick" "$scratch/scaled" --output "$scratch/cmp" >/dev/null 2>&1
+	share=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) at[$i] = i; next }
+		$(at["phase"]) == "roundtrip" { n++; if ($(at["verdict"]) == "regression") r++ }
+		END { printf "%.0f", 100 * r / n }' "$scratch/cmp/compare.csv")
+	echo "samples x$factor: $share% of the roundtrip cells flagged as regressions"
+done
+
+echo
+echo "# reproduce suite"
+start=$(date +%s)
+"$here/run.sh" --suite reproduce --output "$scratch/reproduce" >/dev/null 2>&1
+echo "wall time: $(( $(date +%s) - start )) s"
+grep -E '^\| [0-9]+ \|' "$scratch/reproduce/reproduce.md" | cut -d'|' -f2-5

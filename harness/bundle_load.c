@@ -116,20 +116,8 @@ static struct cell_summary *summary_for(struct run_results *results, const struc
 	for (size_t i = results->count; i-- > 0;)
 		if (cell_equal(&results->cells[i].cell, cell))
 			return &results->cells[i];
-	if (results->count == results->capacity) {
-		results->capacity = results->capacity ? results->capacity * 2 : 64;
-		results->cells = xrealloc(results->cells, results->capacity * sizeof *results->cells);
-	}
-	struct cell_summary *summary = &results->cells[results->count++];
-	memset(summary, 0, sizeof *summary);
-	summary->cell = *cell;
+	struct cell_summary *summary = results_append(results, cell);
 	summary->columns = columns;
-	summary->counted_roundtrip_us = NAN;
-	summary->child_page_tables_kib = NAN;
-	for (size_t i = 0; i < MAX_COLUMNS; i++)
-		summary->medians[i] = NAN;
-	for (int phase = 0; phase < PHASE_COUNT; phase++)
-		summarize(NULL, 0, &summary->phases[phase]);
 	return summary;
 }
 

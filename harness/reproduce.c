@@ -218,28 +218,29 @@ static void judge_linear_band(struct claim_outcome *o, enum shape shape, double 
 	}
 }
 
-static void claim_fork_linear(const struct loaded_bundle *b, const struct references *refs, struct claim_outcome *o)
+/* A value of fork+exit cells against heaps from 16 MiB, linear and in the claim's published band. */
+static void fork_linear_claim(const struct loaded_bundle *b, const struct reference *ref, struct claim_outcome *o,
+			      double (*value)(const struct cell_summary *cell), double scale, const char *what)
 {
 	const struct selector fork_exit = { "fork", ACTION_EXIT, BACKING_PRIVATE, 0, 0, WRITER_CHILD, NULL };
 	double x[MAX_POINTS], y[MAX_POINTS], slope = 0, r2 = 0;
-	size_t n = heap_series(b, &fork_exit, SIXTEEN_MIB, create_us, x, y);
-	set_rule(o, RULE_LINEAR " (fork's create phase, heaps from 16 MiB); the slope in the published band");
+	size_t n = heap_series(b, &fork_exit, SIXTEEN_MIB, value, x, y);
 	enum shape shape = rule_linear(x, y, n, &slope, &r2);
 	if (shape == SHAPE_TOO_FEW)
 		return untestable(o, "needs fork+exit of private heaps at 3 sizes from 16 MiB");
-	judge_linear_band(o, shape, slope, r2, reference_find(refs, 1, NULL), 1e-3, "fork() alone:");
+	judge_linear_band(o, shape, slope, r2, ref, scale, what);
+}
+
+static void claim_fork_linear(const struct loaded_bundle *b, const struct references *refs, struct claim_outcome *o)
+{
+	set_rule(o, RULE_LINEAR " (fork's create phase, heaps from 16 MiB); the slope in the published band");
+	fork_linear_claim(b, reference_find(refs, 1, NULL), o, create_us, 1e-3, "fork() alone:");
 }
 
 static void claim_page_tables(const struct loaded_bundle *b, const struct references *refs, struct claim_outcome *o)
 {
-	const struct selector fork_exit = { "fork", ACTION_EXIT, BACKING_PRIVATE, 0, 0, WRITER_CHILD, NULL };
-	double x[MAX_POINTS], y[MAX_POINTS], slope = 0, r2 = 0;
-	size_t n = heap_series(b, &fork_exit, SIXTEEN_MIB, page_tables_kib, x, y);
 	set_rule(o, RULE_LINEAR " (a forked child's VmPTE, heaps from 16 MiB); the slope within 25% of the published figure");
-	enum shape shape = rule_linear(x, y, n, &slope, &r2);
-	if (shape == SHAPE_TOO_FEW)
-		return untestable(o, "needs fork+exit cells at 3 heaps from 16 MiB");
-	judge_linear_band(o, shape, slope, r2, reference_find(refs, 2, NULL), 1, "the child's page tables grow");
+	fork_linear_claim(b, reference_find(refs, 2, NULL), o, page_tables_kib, 1, "the child's page tables grow");
 }
 
 static void claim_exec_growth(const struct loaded_bundle *b, const struct references *refs, struct claim_outcome *o)

@@ -7,7 +7,7 @@
 
 #include "util.h"
 
-void results_add(struct run_results *results, const struct cell *cell, const struct cell_result *result)
+struct cell_summary *results_append(struct run_results *results, const struct cell *cell)
 {
 	if (results->count == results->capacity) {
 		results->capacity = results->capacity ? results->capacity * 2 : 64;
@@ -16,15 +16,22 @@ void results_add(struct run_results *results, const struct cell *cell, const str
 	struct cell_summary *summary = &results->cells[results->count++];
 	memset(summary, 0, sizeof *summary);
 	summary->cell = *cell;
-	summary->status = result->status;
-	snprintf(summary->reason, sizeof summary->reason, "%s", result->reason);
-	summary->columns = result->samples.columns;
-	summary->counted_roundtrip_us = NAN;
-	summary->child_page_tables_kib = result->child_page_tables_kib ? (double)result->child_page_tables_kib : NAN;
+	summary->counted_roundtrip_us = summary->child_page_tables_kib = NAN;
 	for (size_t column = 0; column < MAX_COLUMNS; column++)
 		summary->medians[column] = NAN;
 	for (int phase = 0; phase < PHASE_COUNT; phase++)
 		summarize(NULL, 0, &summary->phases[phase]);
+	return summary;
+}
+
+void results_add(struct run_results *results, const struct cell *cell, const struct cell_result *result)
+{
+	struct cell_summary *summary = results_append(results, cell);
+	summary->status = result->status;
+	snprintf(summary->reason, sizeof summary->reason, "%s", result->reason);
+	summary->columns = result->samples.columns;
+	if (result->child_page_tables_kib)
+		summary->child_page_tables_kib = (double)result->child_page_tables_kib;
 	/* timings and rusage from the plain iterations, perf counts from the counted ones */
 	for (size_t column = 0; column < result->samples.columns; column++) {
 		bool counted = column >= FIXED_COLUMNS;

@@ -33,6 +33,9 @@ struct run_results {
 };
 
 void results_add(struct run_results *results, const struct cell *cell, const struct cell_result *result);
+
+/* A new summary for cell at the end: no samples yet, every statistic NaN. */
+struct cell_summary *results_append(struct run_results *results, const struct cell *cell);
 void results_free(struct run_results *results);
 
 /* The cell whose every dimension equals key's, or NULL. */

@@ -156,7 +156,7 @@ test_failed_cell_does_not_stop_the_run() {
 	esac
 	# a worker killed from outside: its cell fails with the signal named, the next cell runs
 	bundle=$scratch/killed
-	"$bin" --output "$bundle" --primitives fork,vfork --action exit --heap 0 --ratios 0 --budget 3s --max-iterations 10000000 \
+	"$bin" --output "$bundle" --primitives fork,vfork --action exit --heap 0 --ratios 0 --rounds 1 --budget 3s --max-iterations 10000000 \
 		--ci-target 0.000001 >/dev/null 2>&1 &
 	local pid=$!
 	sleep 1.5
@@ -216,9 +216,15 @@ test_unprivileged_run() {
 		skip $name "needs root to switch to nobody with setpriv"
 		return
 	fi
-	local out=$scratch/nobody
-	mkdir -p "$out" && chmod 777 "$scratch" "$out"
-	setpriv --reuid=nobody --regid=nogroup --clear-groups "$bin" --output "$out/bundle" \
+	# a copy of what the orchestrator needs, where nobody can read it (a clone under /root is not)
+	local out=$scratch/nobody tree=$scratch/tree bindir
+	bindir=$(dirname "$bin")
+	mkdir -p "$out" "$tree/build" "$tree/results/reference"
+	cp "$bindir"/spawnbench "$bindir"/spawnbench-worker "$bindir"/spawnbench-helper "$tree/build/"
+	cp -r "$here/configs" "$here/plots" "$tree/"
+	cp "$here/results/reference/published.csv" "$tree/results/reference/"
+	chmod -R a+rX "$tree" && chmod 777 "$scratch" "$out"
+	setpriv --reuid=nobody --regid=nogroup --clear-groups "$tree/build/spawnbench" --output "$out/bundle" \
 		"${quick_sampling[@]}" --primitives fork,vfork --action exit --heap 0,1M --ratios 0,1 \
 		--events minor-faults,context-switches,tlb:tlb_flush,cycles >/dev/null 2>"$scratch/stderr"
 	status=$?
