@@ -77,6 +77,30 @@ static void block_start(struct blocks *blocks, const char *title, int color, int
 	blocks->count++;
 }
 
+/*
+ * "set xtics ('4K' 4096, '1M' 1048576, ...); set xrange [...]": a tick at each
+ * heap above 0 of the suite, and a margin, without which a log axis drops the
+ * tick at its very end.
+ */
+static void size_ticks(const struct suite_config *config, char *variables, size_t size)
+{
+	double smallest = 0, largest = 0;
+	size_t used = strlen(variables);
+	used += (size_t)snprintf(variables + used, size - used, "xtics_command = \"set xtics (");
+	for (size_t h = 0; h < config->heap_count && used < size; h++) {
+		char label[32];
+		if (!config->heaps[h])
+			continue;
+		format_size(config->heaps[h], label, sizeof label);
+		used += (size_t)snprintf(variables + used, size - used, "%s'%s' %llu", largest ? ", " : "", label,
+					 (unsigned long long)config->heaps[h]);
+		smallest = smallest ? fmin(smallest, (double)config->heaps[h]) : (double)config->heaps[h];
+		largest = fmax(largest, (double)config->heaps[h]);
+	}
+	if (used < size)
+		snprintf(variables + used, size - used, "); set xrange [%.0f:%.0f]\"\n", smallest / 1.3, largest * 1.3);
+}
+
 /* The blocks' variables for lines.gp, after the chart's own. */
 static void block_variables(const struct blocks *blocks, char *variables, size_t size)
 {
@@ -160,6 +184,7 @@ static void chart_heap(struct plot_context *ctx, int phase, const char *name, co
 		 "xlabel = \"parent's populated heap\"\nylabel = \"%s median (us), 95%% CI\"\n"
 		 "logx = 1\nlogy = 1\nsizes = 1\nerrorbars = 1\n", phase_names[phase]);
 	block_variables(&blocks, variables, sizeof variables);
+	size_ticks(ctx->config, variables, sizeof variables);
 	draw(ctx, chart, "lines.gp", variables);
 }
 
@@ -375,6 +400,7 @@ static void chart_counter(struct plot_context *ctx, const char *column, const ch
 		 "xlabel = \"parent's populated heap\"\nylabel = \"%s\"\nlogx = 1\nlogy = 0\nsizes = 1\nerrorbars = 0\n",
 		 ylabel);
 	block_variables(&blocks, variables, sizeof variables);
+	size_ticks(ctx->config, variables, sizeof variables);
 	draw(ctx, chart, "lines.gp", variables);
 }
 

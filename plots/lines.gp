@@ -1,13 +1,13 @@
 # Lines, one per data block (each block starts with its title line), with
 # 95% CI error bars when the data has columns 3 and 4 (errorbars = 1).
 # spawnbench sets: blocks, xlabel, ylabel, logx, logy, sizes (x in bytes), errorbars,
-# colors and dashes (one word per block: the line type, the dash type).
+# colors and dashes (one word per block: the line type, the dash type), xtics_command (with sizes).
 load plotdir.'/common.gp'
 set xlabel xlabel
 set ylabel ylabel
 if (logx) { set logscale x 2 }
 if (logy) { set logscale y }
-if (sizes) { set format x "%.0b %BB"; set xtics 4 }
+if (sizes) { eval xtics_command } # ticks at the heaps measured, named as in the configs
 if (!logy) { set yrange [0:*] }
 if (exists("ratio") && ratio) { set xrange [0:1] }
 if (errorbars) {
