@@ -13,27 +13,16 @@
 #include <errno.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
-#include "bundle.h"
 #include "bundle_load.h"
 #include "compare.h"
 #include "compare_output.h"
 #include "trend.h"
-#include "plot.h"
-#include "report.h"
-#include "reproduce.h"
 #include "config.h"
-#include "events.h"
-#include "hyperfine.h"
-#include "plan.h"
+#include "run.h"
 #include "primitive.h"
-#include "progress.h"
-#include "results.h"
-#include "sampler.h"
-#include "table.h"
-#include "topology.h"
 #include "util.h"
-#include "worker_link.h"
 
 enum mode { MODE_RUN, MODE_LIST, MODE_HELP, MODE_VERSION, MODE_PLOT, MODE_REPORT, MODE_COMPARE, MODE_TREND };
 
@@ -71,8 +60,8 @@ static void print_help(FILE *out)
 		"  --config FILE       run the suite in FILE\n"
 		"  --output DIR        write the bundle to DIR itself (default: results/<time>_<host>_<kernel>_<suite>)\n"
 		"  --list              list suites, primitives, dimensions and the events this machine counts\n"
-		"  --plot DIR          draw the charts of an existing bundle (a directory, or a name under results/)\n"
-		"  --report DIR        draw the charts and write report.md of an existing bundle\n"
+		"  --plot DIR          redraw the charts and rewrite report.md and reproduce.md of a bundle\n"
+		"  --report DIR        the same (DIR: a directory, or a name under results/ such as latest)\n"
 		"  --compare OLD NEW   compare two bundles: exit 3 if a cell regressed beyond the threshold\n"
 		"  --threshold PCT     the practical threshold of --compare (default 5)\n"
 		"  --trend DIR...      medians across bundles, ordered by kernel version\n"
@@ -243,173 +232,6 @@ static void list_everything(void)
 	events_list(stdout);
 }
 
-struct run {
-	struct suite_config config;
-	struct plan plan;
-	struct event_set events;
-	struct bundle bundle;
-	struct run_results results;
-	struct progress progress;
-	struct sampler_paths paths;
-	size_t counts[4];
-};
-
-/* What a cell has gathered over the rounds so far. */
-struct cell_progress {
-	struct cell_result total;
-	unsigned rounds_done;
-};
-
-/* Whether the cell is still to be measured in this round. */
-static bool cell_wanted(const struct run *run, const struct cell_progress *progress, size_t index, unsigned round)
-{
-	const struct planned_cell *planned = &run->plan.cells[index];
-	if (planned->not_applicable[0])
-		return false;
-	if (primitive_table[planned->cell.primitive]->external && round > 0)
-		return false; /* hyperfine times a command once */
-	return round == 0 || progress->total.status == CELL_OK; /* a skipped or failed cell is not tried again */
-}
-
-static void measure_round(struct run *run, struct cell_progress *progress, size_t index, unsigned round)
-{
-	const struct cell *cell = &run->plan.cells[index].cell;
-	struct cell_result result;
-	char status[400];
-	progress_begin_cell(&run->progress, cell, round);
-	if (primitive_table[cell->primitive]->external)
-		measure_command(cell, &run->config, &run->events, &run->paths, &result);
-	else
-		measure_cell(cell, &run->config, &run->events, &run->paths, round, &result);
-	if (!result.interrupted) {
-		cell_result_merge(&progress->total, &result);
-		progress->rounds_done++;
-		bundle_add_samples(&run->bundle, cell, &result);
-		status_format(result.status, result.reason, status, sizeof status);
-		progress_end_cell(&run->progress, cell, round, status, result.seconds);
-	}
-	cell_result_free(&result);
-}
-
-/* Summaries once the rounds are done (or interrupted): every cell with a finished round, and the n/a ones. */
-static void record_cells(struct run *run, struct cell_progress *progress)
-{
-	for (size_t i = 0; i < run->plan.count; i++) {
-		const struct planned_cell *planned = &run->plan.cells[i];
-		struct cell_result *total = &progress[i].total;
-		if (planned->not_applicable[0]) {
-			total->status = CELL_NOT_APPLICABLE;
-			snprintf(total->reason, sizeof total->reason, "%s", planned->not_applicable);
-		} else if (!progress[i].rounds_done) {
-			continue; /* interrupted before its first round */
-		}
-		results_add(&run->results, &planned->cell, total);
-		bundle_add_summary(&run->bundle, &run->results.cells[run->results.count - 1], total, progress[i].rounds_done);
-		run->counts[total->status]++;
-	}
-}
-
-/* Round after round, every cell: a cell's samples come from moments spread over the run. */
-static void run_cells(struct run *run)
-{
-	struct cell_progress *progress = xcalloc(run->plan.count, sizeof *progress);
-	for (unsigned round = 0; round < run->config.rounds && !stop_requested; round++)
-		for (size_t i = 0; i < run->plan.count && !stop_requested; i++)
-			if (cell_wanted(run, &progress[i], i, round))
-				measure_round(run, &progress[i], i, round);
-	progress_finish(&run->progress);
-	record_cells(run, progress);
-	for (size_t i = 0; i < run->plan.count; i++)
-		cell_result_free(&progress[i].total);
-	free(progress);
-}
-
-/* The charts and report.md of a bundle just written (still NAME.partial): read back as --plot would. */
-static void render_charts_and_report(const char *dir)
-{
-	struct loaded_bundle bundle;
-	struct chart_report charts;
-	char why[600];
-	if (bundle_load(dir, &bundle, why, sizeof why) != 0) {
-		warn("no charts or report: %s", why);
-		return;
-	}
-	size_t drawn = plots_render(&bundle, dir, &charts);
-	if (report_write(&bundle, &charts, dir) != 0)
-		warn("could not write report.md in %s", dir);
-	reproduce_write(&bundle, dir);
-	fprintf(stderr, "spawnbench: %zu of %zu charts drawn, report.md and reproduce.md written\n", drawn, charts.count);
-	bundle_unload(&bundle);
-}
-
-static int finish_run(struct run *run, double seconds)
-{
-	const char *status = stop_requested ? "interrupted" : run->counts[CELL_OK] || !run->plan.measured ? "complete"
-															 : "failed";
-	if (bundle_close(&run->bundle, &run->results, status) != 0)
-		return EXIT_RUN_FAILED;
-	render_charts_and_report(run->bundle.temp_path);
-	if (bundle_publish(&run->bundle) != 0)
-		return EXIT_RUN_FAILED;
-	char took[32];
-	format_duration(seconds, took, sizeof took);
-	printf("spawnbench: suite %s, %s: %zu cells measured, %zu n/a, %zu skipped, %zu failed, in %s\n",
-	       run->config.name, status, run->counts[CELL_OK], run->counts[CELL_NOT_APPLICABLE],
-	       run->counts[CELL_SKIPPED], run->counts[CELL_FAILED], took);
-	printf("bundle: %s\n", run->bundle.final_path);
-	table_print(stdout, &run->results, &run->config);
-	table_print_counters(stdout, &run->results, &run->config, &run->events);
-	table_print_commands(stdout, &run->results);
-	if (stop_requested)
-		return 128 + stop_requested;
-	return strcmp(status, "failed") == 0 ? EXIT_RUN_FAILED : EXIT_OK;
-}
-
-static void warn_uncounted_events(const struct event_set *events)
-{
-	for (size_t i = 0; i < events->count; i++) {
-		const struct event *event = &events->events[i];
-		if (event->not_counted && (i == 0 || strcmp(event->name, events->events[i - 1].name) != 0))
-			warn("%s not counted: %s", event->name, event->not_counted);
-		else if (event->note && (i == 0 || strcmp(event->name, events->events[i - 1].name) != 0))
-			warn("%s: %s", event->name, event->note);
-	}
-}
-
-static int run_suite(const struct cli *cli, int argc, char **argv)
-{
-	struct run run;
-	char why[512];
-	memset(&run, 0, sizeof run);
-	load_suite(cli, &run.config);
-	if (topology_init() != 0)
-		die("hwloc could not load the machine's topology");
-	bool events_typed = false; /* names typed with --events must exist; a suite's may be for other CPUs */
-	for (size_t i = 0; i < cli->override_count; i++)
-		events_typed |= strcmp(cli->overrides[i].option->key, "events") == 0;
-	if (events_resolve(&run.events, run.config.event_names, run.config.event_count, events_typed, why, sizeof why) != 0)
-		die_bad_input("option --events: %s", why);
-	warn_uncounted_events(&run.events);
-	plan_build(&run.plan, &run.config);
-	char *worker = xasprintf("%s/spawnbench-worker", binary_dir());
-	char *helper = xasprintf("%s/spawnbench-helper", binary_dir());
-	run.paths = (struct sampler_paths){ worker, helper };
-	worker_link_install_signal_handlers();
-	if (bundle_open(&run.bundle, cli->output_dir, &run.config, &run.events, argc, argv, why, sizeof why) != 0)
-		die_bad_input("%s", why);
-	progress_init(&run.progress, &run.plan, &run.config);
-	run_cells(&run);
-	int status = finish_run(&run, progress_elapsed(&run.progress));
-	results_free(&run.results);
-	events_free(&run.events);
-	plan_free(&run.plan);
-	config_free(&run.config);
-	topology_close();
-	free(worker);
-	free(helper);
-	return status;
-}
-
 /*
  * Where a comparison or a trend writes: DIR (--output), or results/KIND_<time>,
  * under NAME.partial until done; an existing non-empty DIR is never overwritten.
@@ -483,25 +305,19 @@ static int trend_main(const struct cli *cli)
 }
 
 /* Charts (and the report) of an existing bundle, measuring nothing. */
-static int redraw_bundle(const char *argument, bool with_report)
+static int redraw_bundle(const char *argument)
 {
 	char path[PATH_MAX], why[600];
-	struct loaded_bundle bundle;
 	struct chart_report charts;
-	if (bundle_resolve(argument, path, sizeof path, why, sizeof why) != 0 || bundle_load(path, &bundle, why, sizeof why) != 0)
+	resolve_or_die(argument, path, sizeof path);
+	int drawn = render_bundle(path, &charts, why, sizeof why);
+	if (drawn < 0)
 		die_bad_input("%s", why);
-	size_t drawn = plots_render(&bundle, path, &charts);
-	printf("%s/plots: %zu of %zu charts drawn\n", path, drawn, charts.count);
+	printf("%s: %d of %zu charts drawn; report.md and reproduce.md written\n", path, drawn, charts.count);
 	for (size_t i = 0; i < charts.count; i++)
 		if (charts.charts[i].note[0])
 			printf("  %s: %s%s\n", charts.charts[i].name, charts.charts[i].drawn ? "" : "not drawn: ",
 			       charts.charts[i].note);
-	if (with_report) {
-		if (report_write(&bundle, &charts, path) != 0 || reproduce_write(&bundle, path) != 0)
-			die("cannot write %s/report.md and reproduce.md", path);
-		printf("%s/report.md and reproduce.md written\n", path);
-	}
-	bundle_unload(&bundle);
 	return EXIT_OK;
 }
 
@@ -523,7 +339,7 @@ int main(int argc, char **argv)
 		return EXIT_OK;
 	case MODE_PLOT:
 	case MODE_REPORT:
-		return redraw_bundle(cli.bundle, cli.mode == MODE_REPORT);
+		return redraw_bundle(cli.bundle);
 	case MODE_COMPARE:
 		return compare_main(&cli);
 	case MODE_TREND:
@@ -531,5 +347,10 @@ int main(int argc, char **argv)
 	case MODE_RUN:
 		break;
 	}
-	return run_suite(&cli, argc, argv);
+	struct suite_config config;
+	load_suite(&cli, &config);
+	bool events_typed = false; /* names typed with --events must exist; a suite's may be for other CPUs */
+	for (size_t i = 0; i < cli.override_count; i++)
+		events_typed |= strcmp(cli.overrides[i].option->key, "events") == 0;
+	return run_suite(&config, events_typed, cli.output_dir, argc, argv);
 }

@@ -1,0 +1,200 @@
+/*
+ * One run of a suite: plan the cells, measure them round after round, write
+ * the bundle with its charts and reports, print the summary tables.
+ */
+#define _GNU_SOURCE
+#include "run.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bundle.h"
+#include "bundle_load.h"
+#include "events.h"
+#include "hyperfine.h"
+#include "plan.h"
+#include "primitive.h"
+#include "progress.h"
+#include "report.h"
+#include "reproduce.h"
+#include "results.h"
+#include "sampler.h"
+#include "table.h"
+#include "topology.h"
+#include "util.h"
+#include "worker_link.h"
+
+struct run {
+	struct suite_config config;
+	struct plan plan;
+	struct event_set events;
+	struct bundle bundle;
+	struct run_results results;
+	struct progress progress;
+	struct sampler_paths paths;
+	size_t counts[4];
+};
+
+/* What a cell has gathered over the rounds so far. */
+struct cell_progress {
+	struct cell_result total;
+	unsigned rounds_done;
+};
+
+/* Whether the cell is still to be measured in this round. */
+static bool cell_wanted(const struct run *run, const struct cell_progress *progress, size_t index, unsigned round)
+{
+	const struct planned_cell *planned = &run->plan.cells[index];
+	if (planned->not_applicable[0])
+		return false;
+	if (primitive_table[planned->cell.primitive]->external && round > 0)
+		return false; /* hyperfine times a command once */
+	return round == 0 || progress->total.status == CELL_OK; /* a skipped or failed cell is not tried again */
+}
+
+static void measure_round(struct run *run, struct cell_progress *progress, size_t index, unsigned round)
+{
+	const struct cell *cell = &run->plan.cells[index].cell;
+	struct cell_result result;
+	char status[400];
+	progress_begin_cell(&run->progress, cell, round);
+	if (primitive_table[cell->primitive]->external)
+		measure_command(cell, &run->config, &run->events, &run->paths, &result);
+	else
+		measure_cell(cell, &run->config, &run->events, &run->paths, round, &result);
+	if (!result.interrupted) {
+		cell_result_merge(&progress->total, &result);
+		progress->rounds_done++;
+		bundle_add_samples(&run->bundle, cell, &result);
+		status_format(result.status, result.reason, status, sizeof status);
+		progress_end_cell(&run->progress, cell, round, status, result.seconds);
+	}
+	cell_result_free(&result);
+}
+
+/* Summaries once the rounds are done (or interrupted): every cell with a finished round, and the n/a ones. */
+static void record_cells(struct run *run, struct cell_progress *progress)
+{
+	for (size_t i = 0; i < run->plan.count; i++) {
+		const struct planned_cell *planned = &run->plan.cells[i];
+		struct cell_result *total = &progress[i].total;
+		if (planned->not_applicable[0]) {
+			total->status = CELL_NOT_APPLICABLE;
+			snprintf(total->reason, sizeof total->reason, "%s", planned->not_applicable);
+		} else if (!progress[i].rounds_done) {
+			continue; /* interrupted before its first round */
+		}
+		results_add(&run->results, &planned->cell, total);
+		bundle_add_summary(&run->bundle, &run->results.cells[run->results.count - 1], total, progress[i].rounds_done);
+		run->counts[total->status]++;
+	}
+}
+
+/* Round after round, every cell: a cell's samples come from moments spread over the run. */
+static void run_cells(struct run *run)
+{
+	struct cell_progress *progress = xcalloc(run->plan.count, sizeof *progress);
+	for (unsigned round = 0; round < run->config.rounds && !stop_requested; round++)
+		for (size_t i = 0; i < run->plan.count && !stop_requested; i++)
+			if (cell_wanted(run, &progress[i], i, round))
+				measure_round(run, &progress[i], i, round);
+	progress_finish(&run->progress);
+	record_cells(run, progress);
+	for (size_t i = 0; i < run->plan.count; i++)
+		cell_result_free(&progress[i].total);
+	free(progress);
+}
+
+int render_bundle(const char *dir, struct chart_report *charts, char *why, size_t why_size)
+{
+	struct loaded_bundle bundle;
+	if (bundle_load(dir, &bundle, why, why_size) != 0)
+		return -1;
+	int drawn = (int)plots_render(&bundle, dir, charts);
+	if (report_write(&bundle, charts, dir) != 0 || reproduce_write(&bundle, dir) != 0) {
+		snprintf(why, why_size, "cannot write report.md and reproduce.md in %s", dir);
+		drawn = -1;
+	}
+	bundle_unload(&bundle);
+	return drawn;
+}
+
+/* The charts and the reports of a bundle just written (still NAME.partial): read back as --report would. */
+static void render_charts_and_report(const char *dir)
+{
+	struct chart_report charts;
+	char why[600];
+	int drawn = render_bundle(dir, &charts, why, sizeof why);
+	if (drawn < 0)
+		warn("no charts or reports: %s", why);
+	else
+		fprintf(stderr, "spawnbench: %d of %zu charts drawn, report.md and reproduce.md written\n", drawn, charts.count);
+}
+
+static int finish_run(struct run *run, double seconds)
+{
+	const char *status = stop_requested ? "interrupted" : run->counts[CELL_OK] || !run->plan.measured ? "complete"
+															 : "failed";
+	if (bundle_close(&run->bundle, &run->results, status) != 0)
+		return EXIT_RUN_FAILED;
+	render_charts_and_report(run->bundle.temp_path);
+	if (bundle_publish(&run->bundle) != 0)
+		return EXIT_RUN_FAILED;
+	char took[32];
+	format_duration(seconds, took, sizeof took);
+	printf("spawnbench: suite %s, %s: %zu cells measured, %zu n/a, %zu skipped, %zu failed, in %s\n",
+	       run->config.name, status, run->counts[CELL_OK], run->counts[CELL_NOT_APPLICABLE],
+	       run->counts[CELL_SKIPPED], run->counts[CELL_FAILED], took);
+	printf("bundle: %s\n", run->bundle.final_path);
+	table_print(stdout, &run->results, &run->config);
+	table_print_counters(stdout, &run->results, &run->config, &run->events);
+	table_print_commands(stdout, &run->results);
+	if (stop_requested)
+		return 128 + stop_requested;
+	return strcmp(status, "failed") == 0 ? EXIT_RUN_FAILED : EXIT_OK;
+}
+
+static void warn_uncounted_events(const struct event_set *events)
+{
+	for (size_t i = 0; i < events->count; i++) {
+		const struct event *event = &events->events[i];
+		if (event->not_counted && (i == 0 || strcmp(event->name, events->events[i - 1].name) != 0))
+			warn("%s not counted: %s", event->name, event->not_counted);
+		else if (event->note && (i == 0 || strcmp(event->name, events->events[i - 1].name) != 0))
+			warn("%s: %s", event->name, event->note);
+	}
+}
+
+int run_suite(struct suite_config *config, bool events_typed, const char *output_dir, int argc, char **argv)
+{
+	struct run run;
+	char why[512];
+	memset(&run, 0, sizeof run);
+	run.config = *config; /* the run owns it from here */
+	memset(config, 0, sizeof *config);
+	if (topology_init() != 0)
+		die("hwloc could not load the machine's topology");
+	if (events_resolve(&run.events, run.config.event_names, run.config.event_count, events_typed, why, sizeof why) != 0)
+		die_bad_input("option --events: %s", why);
+	warn_uncounted_events(&run.events);
+	plan_build(&run.plan, &run.config);
+	char *worker = xasprintf("%s/spawnbench-worker", binary_dir());
+	char *helper = xasprintf("%s/spawnbench-helper", binary_dir());
+	run.paths = (struct sampler_paths){ worker, helper };
+	worker_link_install_signal_handlers();
+	if (bundle_open(&run.bundle, output_dir, &run.config, &run.events, argc, argv, why, sizeof why) != 0)
+		die_bad_input("%s", why);
+	progress_init(&run.progress, &run.plan, &run.config);
+	run_cells(&run);
+	int status = finish_run(&run, progress_elapsed(&run.progress));
+	results_free(&run.results);
+	events_free(&run.events);
+	plan_free(&run.plan);
+	config_free(&run.config);
+	topology_close();
+	free(worker);
+	free(helper);
+	return status;
+}
+
