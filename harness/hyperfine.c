@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -100,13 +99,12 @@ static void describe_failure(const char *log_path, int status, struct cell_resul
 void measure_command(const struct cell *cell, const struct suite_config *config, const struct event_set *events,
 		     const struct sampler_paths *paths, struct cell_result *result)
 {
-	struct timespec start, end;
+	double started = monotonic_seconds();
 	size_t counted = 0;
 	memset(result, 0, sizeof *result);
 	for (size_t i = 0; i < events->count; i++)
 		counted += events->events[i].encoded != NULL;
 	result->samples.columns = FIXED_COLUMNS + 2 * counted; /* as wide as every other row */
-	clock_gettime(CLOCK_MONOTONIC, &start);
 	char json_path[] = "/tmp/spawnbench-hyperfine-XXXXXX", log_path[] = "/tmp/spawnbench-hyperfine-log-XXXXXX";
 	int json_fd = mkstemp(json_path), log_fd = mkstemp(log_path);
 	if (json_fd < 0 || log_fd < 0)
@@ -124,6 +122,5 @@ void measure_command(const struct cell *cell, const struct suite_config *config,
 	}
 	unlink(json_path);
 	unlink(log_path);
-	clock_gettime(CLOCK_MONOTONIC, &end);
-	result->seconds = (double)(end.tv_sec - start.tv_sec) + (end.tv_nsec - start.tv_nsec) / 1e9;
+	result->seconds = monotonic_seconds() - started;
 }

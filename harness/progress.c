@@ -7,12 +7,8 @@
 #include <time.h>
 #include <unistd.h>
 
-static double now_seconds(void)
-{
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)now.tv_sec + now.tv_nsec / 1e9;
-}
+#include "util.h"
+
 
 /* Expected cost of one round of a cell: its share of the budget plus populating and tearing down its heap. */
 static double cell_weight(const struct progress *progress, const struct cell *cell)
@@ -22,7 +18,7 @@ static double cell_weight(const struct progress *progress, const struct cell *ce
 
 void progress_init(struct progress *progress, const struct plan *plan, const struct suite_config *config)
 {
-	*progress = (struct progress){ .terminal = isatty(STDERR_FILENO), .started = now_seconds(),
+	*progress = (struct progress){ .terminal = isatty(STDERR_FILENO), .started = monotonic_seconds(),
 				       .budget_seconds = config->budget_seconds / (double)config->rounds,
 				       .rounds = config->rounds };
 	for (size_t i = 0; i < plan->count; i++) {
@@ -47,7 +43,7 @@ void format_duration(double seconds, char *buf, size_t size)
 
 static void time_left(const struct progress *progress, char *buf, size_t size)
 {
-	double elapsed = now_seconds() - progress->started;
+	double elapsed = monotonic_seconds() - progress->started;
 	if (progress->done_weight <= 0) {
 		snprintf(buf, size, "estimating");
 		return;
@@ -98,5 +94,5 @@ void progress_finish(struct progress *progress)
 
 double progress_elapsed(const struct progress *progress)
 {
-	return now_seconds() - progress->started;
+	return monotonic_seconds() - progress->started;
 }

@@ -24,12 +24,6 @@ const char *const phase_names[PHASE_COUNT] = { "create", "start", "cow", "roundt
 #define BATCH_SECONDS 0.25       /* check the CI this often */
 #define SETUP_SECONDS_PER_GIB 30.0
 
-static double now_seconds(void)
-{
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)now.tv_sec + now.tv_nsec / 1e9;
-}
 
 double *sample_column(const struct sample_table *table, size_t column)
 {
@@ -100,7 +94,7 @@ static void set_status(struct cell_result *result, enum cell_status status, cons
 }
 
 /* argv for the worker; strings live in storage (freed by the caller). */
-static char **worker_argv(const struct cell *cell, const struct suite_config *config, const struct event_set *events,
+static char **worker_argv(const struct cell *cell, const struct event_set *events,
 			  const struct sampler_paths *paths, int child_cpu, char **storage, size_t *stored)
 {
 	char **argv = xcalloc(40 + 2 * MAX_RUN_EVENTS, sizeof *argv);
@@ -117,7 +111,6 @@ static char **worker_argv(const struct cell *cell, const struct suite_config *co
 	ARG(xasprintf("--fragments=%u", cell->fragments));
 	if (child_cpu >= 0)
 		ARG(xasprintf("--move-to-cpu=%d", child_cpu));
-	(void)config;
 	if (cell->command) /* an exec cell's program, when not spawnbench's helper */
 		ARG(xasprintf("--exec=%s", cell->command));
 	else
@@ -224,7 +217,7 @@ static bool precise_enough(const struct sampling *s)
 /* Batches until the CI target, the budget or the maximum count. */
 static void sample_until_done(struct sampling *s)
 {
-	double started = now_seconds();
+	double started = monotonic_seconds();
 	unsigned long batch = s->min_iterations;
 	for (;;) {
 		if (batch + s->result->samples.rows > s->max_iterations)
@@ -232,7 +225,7 @@ static void sample_until_done(struct sampling *s)
 		if (run_batch(s, batch, true, false) != 0)
 			return;
 		size_t kept = s->result->samples.rows;
-		double spent = now_seconds() - started;
+		double spent = monotonic_seconds() - started;
 		if (kept >= s->max_iterations || precise_enough(s))
 			return;
 		if (spent >= s->budget_seconds && kept >= s->min_iterations)
@@ -343,7 +336,7 @@ void measure_cell(const struct cell *cell, const struct suite_config *config, co
 			      .max_iterations = round_share(config->max_iterations, config->rounds) };
 	if (s.min_iterations > s.max_iterations)
 		s.min_iterations = s.max_iterations;
-	double started = now_seconds();
+	double started = monotonic_seconds();
 	memset(result, 0, sizeof *result);
 	result->samples.columns = FIXED_COLUMNS + 2 * s.counted_events;
 	if (!fits_in_memory(cell, result))
@@ -354,12 +347,12 @@ void measure_cell(const struct cell *cell, const struct suite_config *config, co
 	}
 	char *storage[40 + 2 * MAX_RUN_EVENTS];
 	size_t stored = 0;
-	char **argv = worker_argv(cell, config, events, paths, placement.child_cpu, storage, &stored);
+	char **argv = worker_argv(cell, events, paths, placement.child_cpu, storage, &stored);
 	run_worker(&s, argv, &placement);
 	for (size_t i = 0; i < stored; i++)
 		free(storage[i]);
 	free(argv);
-	result->seconds = now_seconds() - started;
+	result->seconds = monotonic_seconds() - started;
 }
 
 void cell_result_merge(struct cell_result *total, const struct cell_result *round)

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static void print_message(const char *format, va_list args)
@@ -119,6 +120,13 @@ static void strip_last_component(char *path)
 	char *slash = strrchr(path, '/');
 	if (slash && slash != path)
 		*slash = '\0';
+}
+
+double monotonic_seconds(void)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)now.tv_sec + now.tv_nsec / 1e9;
 }
 
 const char *binary_dir(void)

@@ -32,6 +32,9 @@ char *trim(char *text);
 /* Reads a whole small file (e.g. under /proc) without its trailing newline; NULL if unreadable. */
 char *read_text_file(const char *path);
 
+/* CLOCK_MONOTONIC in seconds. */
+double monotonic_seconds(void);
+
 /* Directory holding the spawnbench tree (build/.. of the running binary). */
 const char *project_root(void);
 /* Directory of the running binary, where the worker and the helper are built too. */

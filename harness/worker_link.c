@@ -13,6 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util.h"
+
 volatile sig_atomic_t stop_requested;
 
 static void request_stop(int signal_number)
@@ -82,12 +84,6 @@ int worker_link_send(struct worker_link *link, const char *line)
 	return write(link->to_worker, line, length) == (ssize_t)length ? 0 : -1;
 }
 
-static double now_seconds(void)
-{
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)now.tv_sec + now.tv_nsec / 1e9;
-}
 
 static int take_line(struct worker_link *link, char *line, size_t size)
 {
@@ -105,11 +101,11 @@ static int take_line(struct worker_link *link, char *line, size_t size)
 
 enum read_result worker_link_read_line(struct worker_link *link, char *line, size_t size, double timeout_seconds)
 {
-	double deadline = now_seconds() + timeout_seconds;
+	double deadline = monotonic_seconds() + timeout_seconds;
 	while (!take_line(link, line, size)) {
 		if (stop_requested)
 			return READ_INTERRUPTED;
-		double left = deadline - now_seconds();
+		double left = deadline - monotonic_seconds();
 		if (left <= 0)
 			return READ_TIMEOUT;
 		struct pollfd poll_fd = { .fd = link->from_worker, .events = POLLIN };
