@@ -125,6 +125,7 @@ echo "# --compare, default settings (threshold 5%)"
 "$here/run.sh" --suite quick --output "$scratch/quick2" >/dev/null 2>&1
 "$spawnbench" --compare "$scratch/quick" "$scratch/quick2" --output "$scratch/false" >"$scratch/false.txt" 2>&1 || true # 3: regressions
 echo "two quick runs of the same code: $(grep -E '^# (regressions|improvements)|unchanged' "$scratch/false.txt" | paste -sd';')"
+grep -E '%  \[' "$scratch/false.txt" | cut -c1-200 # the cell phases flagged, if any
 # the smallest slowdown flagged in at least 95% of the roundtrip rows, scaling every sample of one run
 for factor in 1.05 1.075 1.10 1.15 1.20 1.30 1.50; do
 	rm -rf "$scratch/scaled" "$scratch/cmp"

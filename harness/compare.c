@@ -124,7 +124,7 @@ static void compare_environments(struct comparison *c)
 		const struct loaded_bundle *b = which ? &c->new : &c->old;
 		if (b->config.rounds < 2)
 			add_warning(c, xasprintf("%s was measured in one round: drift between moments is not in its CIs, "
-						 "so expect false alarms (rounds = 3 or more)", b->path));
+						 "so expect false alarms (rounds = 5 gives none here)", b->path));
 	}
 	if (strcmp(c->old.status, "complete") != 0)
 		add_warning(c, xasprintf("the old bundle is marked %s: its missing cells are listed below", c->old.status));

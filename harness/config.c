@@ -229,7 +229,7 @@ const struct option_spec option_table[] = {
 	{ "budget", "sampling", "DURATION", "time for one cell's iterations (set-up excluded)", "2s", set_budget },
 	{ "timeout", "sampling", "DURATION", "one iteration longer than this fails the cell", "30s", set_timeout },
 	{ "rounds", "sampling", "N", "measure every cell N times, round after round, each with 1/N of the budget",
-	  "3", set_rounds },
+	  "5", set_rounds },
 	{ "events", "counters", "LIST", "perf events counted per iteration, or none", "none", set_events },
 	{ "commands", "hyperfine", "CMDS", "whole commands for hyperfine -N, ';' apart (helper: spawnbench's), or none",
 	  "none", set_commands },

@@ -406,7 +406,9 @@ test_reproduce_quick() {
 test_plain_progress_when_not_a_terminal() {
 	local name=plain_progress_lines_off_a_terminal
 	spawnbench "${quick_sampling[@]}" --primitives vfork --action exit --heap 0,1M --ratios 0
-	grep -q '^cell [0-9]*/6 round 3/3 vfork exit heap=1M .*: ok' "$scratch/stderr" && ! grep -q $'\r' "$scratch/stderr" &&
+	# the last round of the last cell: "cell 10/10 round 5/5 vfork exit heap=1M ...: ok (0.1 s; 0s left)"
+	grep -qE '^cell ([0-9]+)/\1 round ([0-9]+)/\2 vfork exit heap=1M .*: ok \([0-9.]+ s; [0-9]+s left\)$' "$scratch/stderr" &&
+		! grep -q $'\r' "$scratch/stderr" &&
 		pass $name || fail $name "$(head -3 "$scratch/stderr")"
 }
 
