@@ -12,7 +12,10 @@
 
 static unsigned char *page_address(const struct heap *heap, size_t page)
 {
-	/* fragment f holds pages [f*P/N, (f+1)*P/N) and is followed by one gap page */
+	/*
+	 * fragment f holds pages [f*P/N, (f+1)*P/N) and is followed by one gap page;
+	 * inside the cow window this division costs a few ns a page, against ~2 us a fault
+	 */
 	size_t fragment = heap->fragments ? ((page + 1) * heap->fragments - 1) / heap->pages : 0;
 	return heap->reservation + (page + fragment) * PAGE_BYTES;
 }

@@ -346,14 +346,18 @@ static void chart_us_per_page(struct plot_context *ctx)
 	enum action action;
 	bool any = false;
 	for (size_t pair = 0; next_pair(ctx->config, &pair, &primitive, &action);) {
+		const struct fit_row *fits[WRITER_COUNT];
 		key.primitive = primitive;
 		key.action = action;
-		fprintf(file, "\"%s %s\"", primitive_table[primitive]->name, action_names[action]);
 		for (enum writer writer = WRITER_CHILD; writer < WRITER_COUNT; writer++) {
 			key.writer = writer;
-			const struct fit_row *fit = fit_find(ctx->fits, ctx->fit_count, FIT_COW, &key, COLUMN_COW_US);
-			bars_value(file, fit ? fit->fit.slope : NAN, &any);
+			fits[writer] = fit_find(ctx->fits, ctx->fit_count, FIT_COW, &key, COLUMN_COW_US);
 		}
+		if (!fits[WRITER_CHILD] && !fits[WRITER_PARENT])
+			continue; /* no such cells (posix_spawn has no exit action): no empty group */
+		fprintf(file, "\"%s %s\"", primitive_table[primitive]->name, action_names[action]);
+		for (enum writer writer = WRITER_CHILD; writer < WRITER_COUNT; writer++)
+			bars_value(file, fits[writer] ? fits[writer]->fit.slope : NAN, &any);
 		fprintf(file, "\n");
 	}
 	close_data(ctx);

@@ -502,8 +502,11 @@ static bool write_band_chart(const struct loaded_bundle *b, const struct referen
 	fprintf(files.variables, "low = %g\nhigh = %g\nxlabel = \"parent's populated heap (GiB)\"\n"
 				 "ylabel = \"fork() alone, create median (ms)\"\nband_title = \"published, ms per GiB\"\n",
 		ref->low, ref->high);
+	char subtitle[300];
+	snprintf(subtitle, sizeof subtitle, "%s, kernel %s, %s, suite %s", bundle_machine_text(b, "host"),
+		 bundle_machine_text(b, "kernel_release"), bundle_machine_text(b, "cpu_model"), b->config.name);
 	return chart_files_draw(&files, "band.gp", "Claim 1: fork() alone against the heap, with the published band",
-				bundle_machine_text(b, "kernel_release"), note, sizeof note);
+				subtitle, note, sizeof note);
 }
 
 static void write_claim_table(FILE *out, const struct claim_outcome *outcomes, size_t count)
