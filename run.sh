@@ -36,20 +36,11 @@ ensure_packages() {
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >&2
 }
 
-# tracepoints (tlb:tlb_flush) are read through tracefs; as root, mount it where
-# the kernel expects it if nothing has (a mount, not a setting: nothing to restore)
-ensure_tracefs() {
-	[ -e /sys/kernel/tracing/events/header_page ] && return 0
-	[ "$(id -u)" -eq 0 ] && [ -d /sys/kernel/tracing ] || return 0
-	mount -t tracefs none /sys/kernel/tracing 2>/dev/null &&
-		echo "run.sh: mounted tracefs on /sys/kernel/tracing for the tracepoint counters" >&2 || true
-}
-
 build() {
 	make -C "$here" --no-print-directory -q all 2>/dev/null || make -C "$here" --no-print-directory -s all
 }
 
-ensure_tracefs
+# tracefs is mounted by spawnbench itself, as root, only for a run that counts a tracepoint
 if [ "${1:-}" = --test ]; then
 	ensure_packages "${run_packages[@]}" "${test_packages[@]}"
 	exec make -C "$here" --no-print-directory test

@@ -4,7 +4,9 @@
  * (mappings, page tables) is small and the same in every cell.
  *
  * It maps and populates the heap (outside every timed window), then answers
- * the orchestrator on stdin/stdout:
+ * the orchestrator on a channel of its own, descriptor 3 in and 4 out (close
+ * on exec, so no program a child runs can write into it; stdin, stdout and
+ * stderr are /dev/null, where whatever that program prints goes):
  *     -> ready rss_kb=N maps=N thp_bytes=N child_pte_kb=N
  *        (or "skip REASON" / "fail REASON")
  *     <- run N        -> N lines "s 0 CREATE START COW ROUNDTRIP CMIN CMAJ PMIN PMAJ"
@@ -41,6 +43,11 @@
 #include "primitive.h"
 
 #define CLONE_STACK_BYTES (256u << 10)
+#define MAX_EXEC_WORDS 64
+#define PROTOCOL_IN_FD 3
+#define PROTOCOL_OUT_FD 4
+
+static FILE *protocol_in, *protocol_out;
 
 struct worker {
 	struct cell cell;
@@ -48,7 +55,8 @@ struct worker {
 	struct heap heap;
 	struct counters counters;
 	struct child_report *report;    /* MAP_SHARED: the child writes, we read */
-	char *exec_argv[16];            /* the program and its arguments, or the helper and its descriptor */
+	char *exec_argv[MAX_EXEC_WORDS + 1];  /* the program and its arguments, or the helper and its descriptor */
+	size_t exec_words;
 	char helper_fd_arg[16];
 	bool exec_is_helper;            /* the helper reports its start time on a pipe */
 	int helper_read_fd;
@@ -69,8 +77,10 @@ extern char **environ;
 
 static _Noreturn void say_and_exit(const char *verdict, const char *why, int status)
 {
-	printf("%s %s\n", verdict, why);
-	fflush(stdout);
+	if (protocol_out) {
+		fprintf(protocol_out, "%s %s\n", verdict, why);
+		fflush(protocol_out);
+	}
 	exit(status);
 }
 
@@ -95,13 +105,13 @@ static uint64_t parse_number(const char *value)
 	return number;
 }
 
-/* "/bin/sh -c true" into argv, in place; words apart by spaces, no quoting. */
-static void split_command(char *command, char **argv, size_t max)
+/* One word of the program an exec'ing child runs: the orchestrator split the command as a shell would. */
+static void add_exec_word(struct worker *w, char *word)
 {
-	size_t count = 0;
-	for (char *word = strtok(command, " "); word && count + 1 < max; word = strtok(NULL, " "))
-		argv[count++] = word;
-	argv[count] = NULL;
+	if (w->exec_words == MAX_EXEC_WORDS)
+		say_and_exit("fail", "more than 64 words in the program to exec", 2);
+	w->exec_argv[w->exec_words++] = word;
+	w->exec_argv[w->exec_words] = NULL;
 }
 
 static void parse_arguments(struct worker *w, int argc, char **argv)
@@ -112,7 +122,7 @@ static void parse_arguments(struct worker *w, int argc, char **argv)
 		{ "writer", required_argument, NULL, 'w' },    { "pattern", required_argument, NULL, 'o' },
 		{ "backing", required_argument, NULL, 'b' },   { "fragments", required_argument, NULL, 'f' },
 		{ "move-to-cpu", required_argument, NULL, 'm' }, { "helper", required_argument, NULL, 'H' },
-		{ "exec", required_argument, NULL, 'x' },      { "event", required_argument, NULL, 'e' },
+		{ "exec-word", required_argument, NULL, 'x' },      { "event", required_argument, NULL, 'e' },
 		{ 0 },
 	};
 	int option;
@@ -132,7 +142,7 @@ static void parse_arguments(struct worker *w, int argc, char **argv)
 		case 'f': w->cell.fragments = (unsigned)parse_number(optarg); break;
 		case 'm': w->move_to_cpu = (int)parse_number(optarg); break;
 		case 'H': w->exec_is_helper = true; w->exec_argv[0] = optarg; break;
-		case 'x': split_command(optarg, w->exec_argv, sizeof w->exec_argv / sizeof w->exec_argv[0]); break;
+		case 'x': add_exec_word(w, optarg); break;
 		case 'e':
 			if (counters_add(&w->counters, optarg) != 0)
 				say_and_exit("fail", "bad event specification", 2);
@@ -141,7 +151,7 @@ static void parse_arguments(struct worker *w, int argc, char **argv)
 		}
 	}
 	if (!w->exec_argv[0])
-		say_and_exit("fail", "no --helper or --exec program", 2);
+		say_and_exit("fail", "no --helper or --exec-word program", 2);
 }
 
 /* A /proc/self/status field in kB ("VmPTE:"), or 0. */
@@ -170,7 +180,7 @@ static unsigned long child_page_tables_kib(void)
 	unsigned long kib = 0;
 	if (pipe(fds) != 0)
 		return 0;
-	fflush(stdout);
+	fflush(protocol_out);
 	pid_t pid = fork();
 	if (pid == 0) {
 		kib = status_kib("VmPTE:");
@@ -248,10 +258,10 @@ static void set_up(struct worker *w)
 	set_up_exec(w);
 	set_up_heap(w);
 	/* the events were probed by the orchestrator; they are opened for a "count" block only */
-	printf("ready rss_kb=%lu maps=%u thp_bytes=%" PRIu64 " child_pte_kb=%lu\n", rss_kib, mappings,
+	fprintf(protocol_out, "ready rss_kb=%lu maps=%u thp_bytes=%" PRIu64 " child_pte_kb=%lu\n", rss_kib, mappings,
 	       w->cell.backing == BACKING_THP ? anon_huge_bytes() : 0,
 	       child_page_tables_kib());
-	fflush(stdout);
+	fflush(protocol_out);
 }
 
 /* Pipes that let the parent write while a fork-like child is still alive. */
@@ -405,27 +415,27 @@ static void run_iteration(struct worker *w, struct sample *s, bool counted)
 static void print_ns(int64_t ns)
 {
 	if (ns < 0)
-		printf(" -");
+		fputs(" -", protocol_out);
 	else
-		printf(" %" PRId64, ns);
+		fprintf(protocol_out, " %" PRId64, ns);
 }
 
 static void print_sample(const struct worker *w, const struct sample *s)
 {
-	printf("s %d", s->counted);
+	fprintf(protocol_out, "s %d", s->counted);
 	print_ns(s->create_ns);
 	print_ns(s->start_ns);
 	print_ns(s->cow_ns);
 	print_ns(s->roundtrip_ns);
-	printf(" %ld %ld %ld %ld", s->child_minflt, s->child_majflt, s->parent_minflt, s->parent_majflt);
+	fprintf(protocol_out, " %ld %ld %ld %ld", s->child_minflt, s->child_majflt, s->parent_minflt, s->parent_majflt);
 	for (int i = 0; i < w->counters.count; i++) {
 		const struct counter_reading *r = &s->readings[i];
 		if (!s->counted || w->counters.open_errno[i])
-			printf(" -");
+			fputs(" -", protocol_out);
 		else
-			printf(" %" PRIu64 "/%" PRIu64 "/%" PRIu64, r->value, r->enabled_ns, r->running_ns);
+			fprintf(protocol_out, " %" PRIu64 "/%" PRIu64 "/%" PRIu64, r->value, r->enabled_ns, r->running_ns);
 	}
-	printf("\n");
+	fputc('\n', protocol_out);
 }
 
 static void serve(struct worker *w)
@@ -433,7 +443,7 @@ static void serve(struct worker *w)
 	char line[64];
 	unsigned long count;
 	struct sample sample;
-	while (fgets(line, sizeof line, stdin)) {
+	while (fgets(line, sizeof line, protocol_in)) {
 		bool counted = sscanf(line, "count %lu", &count) == 1;
 		if (strcmp(line, "quit\n") == 0)
 			return;
@@ -442,15 +452,26 @@ static void serve(struct worker *w)
 		if (counted)
 			counters_open(&w->counters);
 		for (unsigned long i = 0; i < count; i++) {
-			fflush(stdout); /* nothing buffered when a child is created */
+			fflush(protocol_out); /* nothing buffered when a child is created */
 			run_iteration(w, &sample, counted);
 			print_sample(w, &sample);
 		}
 		if (counted)
 			counters_close(&w->counters);
-		printf("end clone=%s\n", clone_used());
-		fflush(stdout);
+		fprintf(protocol_out, "end clone=%s\n", clone_used());
+		fflush(protocol_out);
 	}
+}
+
+/* The channel to the orchestrator, kept from every program a child execs. */
+static void open_protocol(void)
+{
+	fcntl(PROTOCOL_IN_FD, F_SETFD, FD_CLOEXEC);
+	fcntl(PROTOCOL_OUT_FD, F_SETFD, FD_CLOEXEC);
+	protocol_in = fdopen(PROTOCOL_IN_FD, "r");
+	protocol_out = fdopen(PROTOCOL_OUT_FD, "w");
+	if (!protocol_in || !protocol_out)
+		exit(2); /* started by hand, not by spawnbench: nobody to tell */
 }
 
 int main(int argc, char **argv)
@@ -460,6 +481,7 @@ int main(int argc, char **argv)
 	w.helper_read_fd = -1;
 	w.move_to_cpu = -1;
 	signal(SIGPIPE, SIG_DFL);
+	open_protocol();
 	parse_arguments(&w, argc, argv);
 	w.primitive = primitive_table[w.cell.primitive];
 	set_up(&w);

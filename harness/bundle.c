@@ -10,9 +10,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "csv.h"
 #include "machine.h"
 #include "parse.h"
 #include "primitive.h"
+#include "safe_output.h"
 #include "topology.h"
 #include "util.h"
 
@@ -30,41 +32,41 @@ void write_dimension_header(FILE *file)
 }
 
 
-/* Times with 3 decimals (ns resolution in us); counts as whole numbers where they are. */
+/*
+ * Times with 3 decimals (ns resolution in us); counts as whole numbers where
+ * they are, other values (scaled counts, medians of an even count) exactly.
+ */
 static void write_number(FILE *file, double value, bool is_time)
 {
-	if (isnan(value))
+	char text[40];
+	if (isnan(value)) {
 		fputs(",", file);
-	else if (is_time || value != floor(value))
-		fprintf(file, is_time ? ",%.3f" : ",%.4g", value);
-	else
+	} else if (is_time) {
+		fprintf(file, ",%.3f", value);
+	} else if (value == floor(value) && fabs(value) < 1e15) {
 		fprintf(file, ",%.0f", value);
+	} else {
+		format_double_exact(value, text, sizeof text);
+		fprintf(file, ",%s", text);
+	}
 }
 
-static void write_text_field(FILE *file, const char *text);
+static void write_text_field(FILE *file, const char *text)
+{
+	fputc(',', file);
+	csv_write_text(file, text);
+}
 
 void write_dimensions(FILE *file, const struct cell *cell)
 {
-	char layout[32];
+	char layout[32], ratio[40];
 	layout_format(cell->fragments, layout, sizeof layout);
-	fprintf(file, "%s,%s,%llu,%g,%s,%s,%s,%s,%s", primitive_table[cell->primitive]->name,
-		action_names[cell->action], (unsigned long long)cell->heap_bytes, cell->write_ratio,
+	format_double_exact(cell->write_ratio, ratio, sizeof ratio); /* read back as the same key */
+	fprintf(file, "%s,%s,%llu,%s,%s,%s,%s,%s,%s", primitive_table[cell->primitive]->name,
+		action_names[cell->action], (unsigned long long)cell->heap_bytes, ratio,
 		writer_names[cell->writer], pattern_names[cell->pattern], backing_names[cell->backing], layout,
 		placement_names[cell->placement]);
 	write_text_field(file, cell->command ? cell->command : "");
-}
-
-/* A CSV field, quoted when it holds a comma or a quote. */
-static void write_text_field(FILE *file, const char *text)
-{
-	if (!strpbrk(text, ",\"\n")) {
-		fprintf(file, ",%s", text);
-		return;
-	}
-	fputs(",\"", file);
-	for (const char *c = text; *c; c++)
-		fprintf(file, *c == '"' ? "\"\"" : "%c", *c);
-	fputs("\"", file);
 }
 
 static void write_event_headers(FILE *file, const struct event_set *events, bool with_scaling)
@@ -159,13 +161,8 @@ static int choose_paths(struct bundle *bundle, const char *output_dir, const str
 			char *why, size_t why_size)
 {
 	if (output_dir) {
-		struct stat info;
-		if (stat(output_dir, &info) == 0 && (!S_ISDIR(info.st_mode) || rmdir(output_dir) != 0)) {
-			snprintf(why, why_size, "--output %s: exists and is not an empty directory; nothing overwritten",
-				 output_dir);
+		if (output_dir_choose(output_dir, bundle->final_path, sizeof bundle->final_path, why, why_size) != 0)
 			return -1;
-		}
-		snprintf(bundle->final_path, sizeof bundle->final_path, "%s", output_dir);
 	} else {
 		char stamp[32];
 		iso_time(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ");

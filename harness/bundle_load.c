@@ -10,6 +10,7 @@
 #include "csv.h"
 #include "parse.h"
 #include "primitive.h"
+#include "safe_output.h"
 #include "util.h"
 
 static const char *const dimension_columns[] = {
@@ -47,7 +48,9 @@ static const char *row_command(const struct csv_table *table, size_t row, char *
 		if (strcmp((*pool)[i], text) == 0)
 			return (*pool)[i];
 	*pool = xrealloc(*pool, (*count + 1) * sizeof **pool);
-	return (*pool)[(*count)++] = xstrdup(text);
+	char *kept = xstrdup(text);
+	text_strip_controls(kept); /* shown in tables and charts; a run never writes one */
+	return (*pool)[(*count)++] = kept;
 }
 
 int cell_from_row(const struct csv_table *table, size_t row, struct cell *cell, char ***commands, size_t *command_count,
@@ -105,10 +108,12 @@ static void parse_status(const char *text, struct cell_summary *summary)
 		if (strncmp(text, prefixes[status], strlen(prefixes[status])) == 0) {
 			summary->status = status;
 			snprintf(summary->reason, sizeof summary->reason, "%s", text + strlen(prefixes[status]));
+			text_strip_controls(summary->reason);
 			return;
 		}
 	summary->status = CELL_FAILED;
 	snprintf(summary->reason, sizeof summary->reason, "unknown status '%s'", text);
+	text_strip_controls(summary->reason);
 }
 
 static struct cell_summary *summary_for(struct run_results *results, const struct cell *cell, size_t columns)
@@ -143,6 +148,12 @@ static void median_columns(struct loaded_bundle *bundle, const struct csv_table 
 			columns[FIXED_COLUMNS + 2 * counted++] = median_column(bundle, table, bundle->events.events[i].column);
 }
 
+/* A count read from a file: 0 unless a whole number a size_t holds (a cast of -1 or 1e300 is undefined). */
+static size_t count_value(double value)
+{
+	return value >= 0 && value < 1e15 ? (size_t)value : 0;
+}
+
 static void read_phase(const struct csv_table *table, size_t row, struct summary *phase)
 {
 	static const char *const names[] = { "n", "median_us", "ci_low_us", "ci_high_us", "mean_us", "stddev_us",
@@ -150,7 +161,7 @@ static void read_phase(const struct csv_table *table, size_t row, struct summary
 	double values[11];
 	for (size_t i = 0; i < 11; i++)
 		values[i] = number(table, row, csv_column(table, names[i]));
-	phase->n = isnan(values[0]) ? 0 : (size_t)values[0];
+	phase->n = count_value(values[0]);
 	phase->median = values[1];
 	phase->ci_low = values[2];
 	phase->ci_high = values[3];
@@ -160,7 +171,7 @@ static void read_phase(const struct csv_table *table, size_t row, struct summary
 	phase->p90 = values[7];
 	phase->p99 = values[8];
 	phase->max = values[9];
-	phase->outliers = isnan(values[10]) ? 0 : (size_t)values[10];
+	phase->outliers = count_value(values[10]);
 }
 
 static int load_summary(struct loaded_bundle *bundle, char *why, size_t why_size)
@@ -251,20 +262,48 @@ static void load_cell_facts(struct loaded_bundle *bundle)
 	}
 }
 
+/*
+ * Every string of meta.json without control characters: what reaches a
+ * terminal, a chart or a report is text, never an escape sequence or a line
+ * of its own.
+ */
+static void strip_json_controls(json_t *value)
+{
+	const char *key;
+	json_t *item;
+	size_t index;
+	if (json_is_string(value) && text_has_controls(json_string_value(value))) {
+		char *text = xstrdup(json_string_value(value));
+		text_strip_controls(text);
+		json_string_set(value, text);
+		free(text);
+	} else if (json_is_object(value)) {
+		json_object_foreach(value, key, item)
+			strip_json_controls(item);
+	} else if (json_is_array(value)) {
+		json_array_foreach(value, index, item)
+			strip_json_controls(item);
+	}
+}
+
 static int load_meta(struct loaded_bundle *bundle, char *why, size_t why_size)
 {
 	char *path = xasprintf("%s/meta.json", bundle->path);
 	json_error_t error;
-	bundle->meta = json_load_file(path, 0, &error);
+	bundle->meta = json_load_file(path, JSON_REJECT_DUPLICATES, &error);
 	int result = 0;
 	if (!bundle->meta) {
 		snprintf(why, why_size, "%s:%d: %s", path, error.line, error.text);
+		result = -1;
+	} else if (!json_is_object(bundle->meta)) {
+		snprintf(why, why_size, "%s: not a JSON object", path);
 		result = -1;
 	} else if (json_integer_value(json_object_get(bundle->meta, "schema_version")) != BUNDLE_SCHEMA_VERSION) {
 		snprintf(why, why_size, "%s: schema version %lld, this spawnbench reads version %d", path,
 			 (long long)json_integer_value(json_object_get(bundle->meta, "schema_version")), BUNDLE_SCHEMA_VERSION);
 		result = -1;
 	} else {
+		strip_json_controls(bundle->meta);
 		bundle->status = json_string_value(json_object_get(bundle->meta, "status"));
 		if (!bundle->status)
 			bundle->status = "unknown";
@@ -277,7 +316,7 @@ int bundle_load(const char *path, struct loaded_bundle *bundle, char *why, size_
 {
 	memset(bundle, 0, sizeof *bundle);
 	snprintf(bundle->path, sizeof bundle->path, "%s", path);
-	if (load_meta(bundle, why, why_size) != 0) {
+	if (bundle_tree_check(path, why, why_size) != 0 || load_meta(bundle, why, why_size) != 0) {
 		bundle_unload(bundle);
 		return -1;
 	}

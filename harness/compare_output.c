@@ -12,6 +12,7 @@
 #include "parse.h"
 #include "plan.h"
 #include "table.h"
+#include "safe_output.h"
 #include "util.h"
 
 static const char *const verdict_names[] = { "unchanged", "regression", "improvement" };
@@ -116,11 +117,12 @@ static void write_chart(const struct comparison *c, const char *dir, char *note,
 	for (size_t i = 0; i < shown; i++) {
 		char label[128];
 		cell_label(&rows[i].cell, label, sizeof label);
-		fprintf(files.data, "%zu %.5f %.5f %.5f \"%s\"\n", shown - 1 - i, rows[i].ci.ratio, rows[i].ci.low, rows[i].ci.high,
-			label);
+		fprintf(files.data, "%zu %.5f %.5f %.5f ", shown - 1 - i, rows[i].ci.ratio, rows[i].ci.low, rows[i].ci.high);
+		gp_data_label(files.data, label);
+		fputc('\n', files.data);
 	}
-	fprintf(files.variables, "rows = %zu\nthreshold = %g\nxlabel = \"roundtrip median, new over old (95%% CI)\"\n",
-		shown ? shown : 1, c->threshold);
+	fprintf(files.variables, "rows = %zu\nthreshold = %g\n", shown ? shown : 1, c->threshold);
+	gp_assign_text(files.variables, "xlabel", "roundtrip median, new over old (95% CI)");
 	char heading[200];
 	snprintf(heading, sizeof heading, "Roundtrip new/old: %s -> %s", bundle_machine_text(&c->old, "kernel_release"),
 		 bundle_machine_text(&c->new, "kernel_release"));
@@ -131,7 +133,7 @@ static void write_chart(const struct comparison *c, const char *dir, char *note,
 int comparison_write(const struct comparison *c, const char *dir)
 {
 	char *csv_path = xasprintf("%s/compare.csv", dir), *md_path = xasprintf("%s/compare.md", dir), note[400] = "";
-	FILE *csv = fopen(csv_path, "w"), *md = fopen(md_path, "w");
+	FILE *csv = output_file_create(csv_path), *md = output_file_create(md_path);
 	free(csv_path);
 	free(md_path);
 	if (!csv || !md) {

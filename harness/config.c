@@ -7,6 +7,7 @@
 
 #include "parse.h"
 #include "primitive.h"
+#include "safe_output.h"
 #include "util.h"
 
 typedef int (*item_parser)(struct suite_config *config, const char *item, size_t index, char *why,
@@ -132,7 +133,40 @@ static int set_events(struct suite_config *c, char *value, char *why, size_t why
 	return 0;
 }
 
-/* "helper; /bin/true; sh -c true": commands hold commas and spaces, so ';' separates them. */
+/* A command as hyperfine -N and the worker take it: words a shell would split it into, checked. */
+static int check_command(const char *command, char *why, size_t why_size)
+{
+	char **words, problem[128];
+	if (shell_words_split(command, &words, MAX_COMMAND_WORDS, problem, sizeof problem) < 0) {
+		snprintf(why, why_size, "'%s': %s", command, problem);
+		return -1;
+	}
+	shell_words_free(words);
+	return 0;
+}
+
+/* The next ';' that is not inside quotes or after a backslash, or the string's end. */
+static char *command_end(char *text)
+{
+	char quote = 0;
+	for (char *c = text; *c; c++) {
+		if (quote) {
+			if (*c == '\\' && quote == '"' && c[1])
+				c++;
+			else if (*c == quote)
+				quote = 0;
+		} else if (*c == '\\' && c[1]) {
+			c++;
+		} else if (*c == '\'' || *c == '"') {
+			quote = *c;
+		} else if (*c == ';') {
+			return c;
+		}
+	}
+	return text + strlen(text);
+}
+
+/* "helper; /bin/true; sh -c 'a; b'": commands hold commas and spaces, so an unquoted ';' separates them. */
 static int set_commands(struct suite_config *c, char *value, char *why, size_t why_size)
 {
 	for (size_t i = 0; i < c->command_count; i++)
@@ -140,15 +174,21 @@ static int set_commands(struct suite_config *c, char *value, char *why, size_t w
 	c->command_count = 0;
 	if (strcmp(trim(value), "none") == 0)
 		return 0;
-	for (char *item = strtok(value, ";"); item; item = strtok(NULL, ";")) {
+	for (char *item = value, *end;; item = end + 1) {
+		end = command_end(item);
+		bool last = *end == '\0';
+		*end = '\0';
 		item = trim(item);
 		if (!*item || c->command_count == MAX_COMMANDS) {
 			snprintf(why, why_size, "an empty command, or more than %d", MAX_COMMANDS);
 			return -1;
 		}
+		if (check_command(item, why, why_size) != 0)
+			return -1;
 		c->commands[c->command_count++] = xstrdup(item);
+		if (last)
+			return 0;
 	}
-	return 0;
 }
 
 static int set_description(struct suite_config *c, char *value, char *why, size_t why_size)
@@ -171,7 +211,13 @@ static int set_write_heap_limit(struct suite_config *c, char *value, char *why, 
 static int set_exec(struct suite_config *c, char *value, char *why, size_t why_size)
 {
 	if (strcmp(value, "helper") != 0 && value[0] != '/') {
-		snprintf(why, why_size, "give 'helper' or an absolute path, with arguments if any: /bin/true, /bin/sh -c true");
+		snprintf(why, why_size, "give 'helper' or an absolute path, with arguments if any: /bin/true, /bin/sh -c 'exit 0'");
+		return -1;
+	}
+	if (strcmp(value, "helper") != 0 && check_command(value, why, why_size) != 0)
+		return -1;
+	if (strlen(value) >= sizeof c->exec) {
+		snprintf(why, why_size, "longer than %zu characters", sizeof c->exec - 1);
 		return -1;
 	}
 	snprintf(c->exec, sizeof c->exec, "%s", value);
@@ -267,6 +313,10 @@ int config_set(struct suite_config *config, const char *section, const char *key
 			snprintf(why, why_size, "unknown key '%s'", key);
 		return -1;
 	}
+	if (text_has_controls(value)) {
+		snprintf(why, why_size, "holds a control character (a newline, a tab, an escape): not a value a suite takes");
+		return CONFIG_BAD_VALUE;
+	}
 	char *copy = xstrdup(value);
 	char problem[256];
 	int result = option->apply(config, trim(copy), problem, sizeof problem);
@@ -333,6 +383,25 @@ void config_free(struct suite_config *config)
 	memset(config, 0, sizeof *config);
 }
 
+/* A suite file whole, at most 1 MiB; NULL if it cannot be read or is larger. */
+static char *read_config_file(const char *path)
+{
+	enum { MAX_CONFIG_BYTES = 1 << 20 };
+	FILE *file = fopen(path, "re");
+	if (!file)
+		return NULL;
+	char *text = xmalloc(MAX_CONFIG_BYTES + 1);
+	size_t length = fread(text, 1, MAX_CONFIG_BYTES + 1, file);
+	bool failed = ferror(file) || length > MAX_CONFIG_BYTES;
+	fclose(file);
+	if (failed) {
+		free(text);
+		return NULL;
+	}
+	text[length] = '\0';
+	return text;
+}
+
 struct ini_context {
 	struct suite_config *config;
 	char why[512];
@@ -393,16 +462,51 @@ static int handle_ini_line(void *user, const char *section, const char *key, con
 	return 0;
 }
 
-int config_load(struct suite_config *config, const char *path, char *why, size_t why_size)
+/*
+ * What inih would take otherwise than the user meant, refused with the line:
+ * a ';' after a blank inside a value (an inline comment to inih, which would
+ * cut the value silently), a line too long for inih (it would split it), and
+ * an indented line after a key (inih's continuation, which replaces the value).
+ */
+static int check_ini_text(const char *text, const char *path, char *why, size_t why_size)
+{
+	int line_number = 0;
+	bool after_key = false;
+	for (const char *line = text; *line;) {
+		const char *end = strchr(line, '\n');
+		size_t length = end ? (size_t)(end - line) : strlen(line);
+		line_number++;
+		char *copy = xmalloc(length + 1);
+		memcpy(copy, line, length);
+		copy[length] = '\0';
+		char *start = copy + strspn(copy, " \t\r");
+		const char *problem = NULL;
+		if (length >= INI_MAX_LINE - 1)
+			problem = "a line longer than 198 characters: inih would split it";
+		else if (*start && *start != ';' && *start != '#' && *start != '[' && start > copy && after_key)
+			problem = "an indented line after a key: INI takes it as the value's continuation; start it at the margin";
+		else if (*start != ';' && *start != '#' && strchr(start, '=') &&
+			 (strstr(strchr(start, '='), " ;") || strstr(strchr(start, '='), "\t;")))
+			problem = "';' after a blank starts a comment in an INI file and would cut the value: "
+				  "write ';' with no blank before it";
+		if (*start && *start != ';' && *start != '#')
+			after_key = *start != '[';
+		free(copy);
+		if (problem) {
+			snprintf(why, why_size, "%s:%d: %s", path, line_number, problem);
+			return -1;
+		}
+		line = end ? end + 1 : line + length;
+	}
+	return 0;
+}
+
+int config_parse_text(struct suite_config *config, const char *text, const char *path, char *why, size_t why_size)
 {
 	struct ini_context context = { .config = config };
-	FILE *file = fopen(path, "r");
-	if (!file) {
-		snprintf(why, why_size, "%s: cannot open the config", path);
+	if (check_ini_text(text, path, why, why_size) != 0)
 		return -1;
-	}
-	int line = ini_parse_file(file, handle_ini_line, &context);
-	fclose(file);
+	int line = ini_parse_string(text, handle_ini_line, &context);
 	if (line != 0) {
 		snprintf(why, why_size, "%s:%d: %s", path, line,
 			 context.why[0] ? context.why : "not an INI line (key = value, or [section])");
@@ -410,4 +514,16 @@ int config_load(struct suite_config *config, const char *path, char *why, size_t
 	}
 	snprintf(config->source, sizeof config->source, "%s", path);
 	return 0;
+}
+
+int config_load(struct suite_config *config, const char *path, char *why, size_t why_size)
+{
+	char *text = read_config_file(path);
+	if (!text) {
+		snprintf(why, why_size, "%s: cannot open the config, or it is larger than 1 MiB", path);
+		return -1;
+	}
+	int result = config_parse_text(config, text, path, why, why_size);
+	free(text);
+	return result;
 }

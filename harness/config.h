@@ -97,6 +97,8 @@ int config_set(struct suite_config *config, const char *section, const char *key
 
 /* Loads an INI file; on error returns -1 with "FILE:LINE: ..." in why. */
 int config_load(struct suite_config *config, const char *path, char *why, size_t why_size);
+/* The same from the file's text; path only names it in messages. */
+int config_parse_text(struct suite_config *config, const char *text, const char *path, char *why, size_t why_size);
 
 /* Records a command-line override (already applied to config) for the sweeps. */
 void config_add_override(struct suite_config *config, const char *key, const char *value);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -54,10 +55,28 @@ static bool looks_like_tracepoint(const char *name)
 	return true;
 }
 
+/*
+ * tracefs where the kernel expects it, mounted by us as root only when a
+ * tracepoint is asked for and nothing has mounted it: a mount, not a
+ * setting, so there is nothing to restore.
+ */
+static const char *tracefs_events_dir_mounted(void)
+{
+	static bool tried;
+	const char *events = tracefs_events_dir();
+	if (events || tried || geteuid() != 0 || access("/sys/kernel/tracing", F_OK) != 0)
+		return events;
+	tried = true;
+	if (mount("none", "/sys/kernel/tracing", "tracefs", 0, NULL) != 0)
+		return NULL;
+	warn("mounted tracefs on /sys/kernel/tracing for the tracepoint counters");
+	return tracefs_events_dir();
+}
+
 static enum encode_result encode_tracepoint(const char *name, struct event_encoding *encoding, char *why,
 					    size_t why_size)
 {
-	const char *events = tracefs_events_dir();
+	const char *events = tracefs_events_dir_mounted();
 	if (!events) {
 		if (access("/sys/kernel/tracing", F_OK) == 0 && access("/sys/kernel/tracing", R_OK | X_OK) != 0)
 			snprintf(why, why_size, "tracefs is not readable by this user (tracepoints need root here)");

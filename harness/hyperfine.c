@@ -23,6 +23,32 @@ const char *command_program(const char *command, const struct sampler_paths *pat
 	return strcmp(command, "helper") == 0 ? paths->helper : command;
 }
 
+/*
+ * Waits for hyperfine (pid, also its process group) until deadline; on
+ * SIGINT or SIGTERM of the run, or past the deadline, kills the whole group.
+ */
+static int wait_for_group(pid_t pid, double deadline, struct cell_result *result)
+{
+	int status = -1;
+	for (;;) {
+		pid_t got = waitpid(pid, &status, WNOHANG);
+		if (got == pid || (got < 0 && errno != EINTR))
+			break;
+		bool late = monotonic_seconds() > deadline;
+		if (stop_requested || late) {
+			kill(-pid, SIGKILL);
+			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+				;
+			result->interrupted = stop_requested != 0;
+			result->timed_out = late;
+			break;
+		}
+		usleep(20000);
+	}
+	kill(-pid, SIGKILL); /* anything hyperfine left running */
+	return status;
+}
+
 /* Runs hyperfine into json_path, its output into log_path; returns its wait status, or -1 if it did not start. */
 static int run_hyperfine(const char *command, const struct suite_config *config, const char *json_path,
 			 const char *log_path, struct cell_result *result)
@@ -36,16 +62,22 @@ static int run_hyperfine(const char *command, const struct suite_config *config,
 	posix_spawn_file_actions_init(&actions);
 	posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+	posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+	/* a process group of its own: hyperfine and every run it starts are stopped together */
+	posix_spawnattr_t attributes;
+	posix_spawnattr_init(&attributes);
+	posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
+	posix_spawnattr_setpgroup(&attributes, 0);
 	pid_t pid;
-	int status = -1, error = posix_spawnp(&pid, "hyperfine", &actions, NULL, argv, environ);
+	int status = -1, error = posix_spawnp(&pid, "hyperfine", &actions, &attributes, argv, environ);
 	posix_spawn_file_actions_destroy(&actions);
+	posix_spawnattr_destroy(&attributes);
 	if (error)
 		return -1;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		if (stop_requested) {
-			kill(pid, SIGTERM);
-			result->interrupted = true;
-		}
+	/* every run may take the timeout, warm-up included, and a little for hyperfine itself */
+	double deadline = monotonic_seconds() + config->timeout_seconds * (double)(config->warmup + config->hyperfine_runs) + 10;
+	status = wait_for_group(pid, deadline, result);
+	reap_orphans();
 	return status;
 }
 
@@ -115,6 +147,10 @@ void measure_command(const struct cell *cell, const struct suite_config *config,
 	if (status == -1) {
 		result->status = CELL_SKIPPED;
 		snprintf(result->reason, sizeof result->reason, "hyperfine is not installed (apt-get install hyperfine)");
+	} else if (result->timed_out) {
+		result->status = CELL_FAILED;
+		snprintf(result->reason, sizeof result->reason, "hyperfine ran past %.0f s per run (--timeout): killed",
+			 config->timeout_seconds);
 	} else if (!result->interrupted && status != 0) {
 		describe_failure(log_path, status, result);
 	} else if (!result->interrupted) {

@@ -21,6 +21,7 @@
 #include "trend.h"
 #include "config.h"
 #include "run.h"
+#include "safe_output.h"
 #include "primitive.h"
 #include "util.h"
 
@@ -238,16 +239,13 @@ static void list_everything(void)
  */
 static void output_paths(const struct cli *cli, const char *kind, char *final_path, char *temp_path, size_t size)
 {
-	struct stat info;
-	char stamp[32];
+	char stamp[32], why[PATH_MAX + 100];
 	time_t now = time(NULL);
 	strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", gmtime(&now));
-	int length = cli->output_dir ? snprintf(final_path, size, "%s", cli->output_dir)
-				     : snprintf(final_path, size, "%s/results/%s_%s", project_root(), kind, stamp);
-	if (length < 0 || (size_t)length + 9 >= size)
-		die_bad_input("the output path is too long");
-	if (stat(final_path, &info) == 0 && (!S_ISDIR(info.st_mode) || rmdir(final_path) != 0))
-		die_bad_input("--output %s: exists and is not an empty directory; nothing overwritten", final_path);
+	char *wanted = cli->output_dir ? xstrdup(cli->output_dir) : xasprintf("%s/results/%s_%s", project_root(), kind, stamp);
+	if (output_dir_choose(wanted, final_path, size, why, sizeof why) != 0)
+		die_bad_input("%s", why);
+	free(wanted);
 	snprintf(temp_path, size, "%s.partial", final_path);
 	if (mkdir(temp_path, 0755) != 0)
 		die("cannot create %s: %s", temp_path, strerror(errno));

@@ -30,4 +30,20 @@ void format_size(uint64_t bytes, char *buf, size_t size);
  */
 int split_list(char *text, char **items, int max);
 
+
+
+/*
+ * Splits a command line into words as a POSIX shell would, with no expansion
+ * (the rules hyperfine's -N follows, so a command means one thing in every
+ * place spawnbench takes one): blanks separate words; 'single quotes' keep
+ * everything; "double quotes" keep everything but \" \\ \$ \` and
+ * backslash-newline; a backslash outside quotes keeps the next character.
+ * Returns the word count (words malloc'd, NULL-terminated, at most max), or -1
+ * with why: an unclosed quote, a trailing backslash, a control character,
+ * no word at all, or more than max words.
+ */
+#define MAX_COMMAND_WORDS 64
+int shell_words_split(const char *command, char ***words, size_t max, char *why, size_t why_size);
+void shell_words_free(char **words);
+
 #endif

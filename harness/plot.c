@@ -69,7 +69,9 @@ static void draw(struct plot_context *ctx, struct chart_outcome *chart, const ch
 /* Starts a block titled title, drawn in line type color (1-10) and dash type dash (1 solid, 2 dashed). */
 static void block_start(struct blocks *blocks, const char *title, int color, int dash)
 {
-	fprintf(blocks->file, "%s\"%s\"\n", blocks->count ? "\n\n" : "", title);
+	fputs(blocks->count ? "\n\n" : "", blocks->file);
+	gp_data_label(blocks->file, title);
+	fputc('\n', blocks->file);
 	size_t used = strlen(blocks->colors);
 	snprintf(blocks->colors + used, sizeof blocks->colors - used, "%s%d", used ? " " : "", color);
 	used = strlen(blocks->dashes);
@@ -78,35 +80,36 @@ static void block_start(struct blocks *blocks, const char *title, int color, int
 }
 
 /*
- * "set xtics ('4K' 4096, '1M' 1048576, ...); set xrange [...]": a tick at each
- * heap above 0 of the suite, and a margin, without which a log axis drops the
- * tick at its very end.
+ * A tick at each heap above 0 of the suite, named as in the configs ("4K"),
+ * and a margin, without which a log axis drops the tick at its very end.
  */
-static void size_ticks(const struct suite_config *config, char *variables, size_t size)
+static void size_ticks(struct plot_context *ctx)
 {
-	double smallest = 0, largest = 0;
-	size_t used = strlen(variables);
-	used += (size_t)snprintf(variables + used, size - used, "xtics_command = \"set xtics (");
-	for (size_t h = 0; h < config->heap_count && used < size; h++) {
-		char label[32];
+	const struct suite_config *config = ctx->config;
+	char labels[MAX_VALUES][32];
+	const char *label_list[MAX_VALUES];
+	double values[MAX_VALUES], smallest = 0, largest = 0;
+	size_t count = 0;
+	for (size_t h = 0; h < config->heap_count; h++) {
 		if (!config->heaps[h])
 			continue;
-		format_size(config->heaps[h], label, sizeof label);
-		used += (size_t)snprintf(variables + used, size - used, "%s'%s' %llu", largest ? ", " : "", label,
-					 (unsigned long long)config->heaps[h]);
+		format_size(config->heaps[h], labels[count], sizeof labels[count]);
+		label_list[count] = labels[count];
+		values[count++] = (double)config->heaps[h];
 		smallest = smallest ? fmin(smallest, (double)config->heaps[h]) : (double)config->heaps[h];
 		largest = fmax(largest, (double)config->heaps[h]);
 	}
-	if (used < size)
-		snprintf(variables + used, size - used, "); set xrange [%.0f:%.0f]\"\n", smallest / 1.3, largest * 1.3);
+	gp_assign_ticks(ctx->files.variables, count, label_list, values);
+	fprintf(ctx->files.variables, "xmin = %.0f\nxmax = %.0f\n", smallest / 1.3, largest * 1.3);
 }
 
 /* The blocks' variables for lines.gp, after the chart's own. */
 static void block_variables(const struct blocks *blocks, char *variables, size_t size)
 {
 	size_t used = strlen(variables);
-	snprintf(variables + used, size - used, "blocks = %d\ncolors = \"%s\"\ndashes = \"%s\"\n", blocks->count,
-		 blocks->colors, blocks->dashes);
+	snprintf(variables + used, size - used, "blocks = %d\n", blocks->count);
+	gp_append_text(variables, size, "colors", blocks->colors);
+	gp_append_text(variables, size, "dashes", blocks->dashes);
 }
 
 /* A primitive's colour: its place in the primitive table, the same in every chart. */
@@ -180,11 +183,13 @@ static void chart_heap(struct plot_context *ctx, int phase, const char *name, co
 	if (!blocks.count)
 		return not_drawn(chart, "no measured cell with a heap above 0");
 	char variables[1000];
-	snprintf(variables, sizeof variables,
-		 "xlabel = \"parent's populated heap\"\nylabel = \"%s median (us), 95%% CI\"\n"
-		 "logx = 1\nlogy = 1\nsizes = 1\nerrorbars = 1\n", phase_names[phase]);
+	char ylabel[64];
+	snprintf(ylabel, sizeof ylabel, "%s median (us), 95%% CI", phase_names[phase]);
+	snprintf(variables, sizeof variables, "logx = 1\nlogy = 1\nsizes = 1\nerrorbars = 1\n");
+	gp_append_text(variables, sizeof variables, "xlabel", "parent's populated heap");
+	gp_append_text(variables, sizeof variables, "ylabel", ylabel);
 	block_variables(&blocks, variables, sizeof variables);
-	size_ticks(ctx->config, variables, sizeof variables);
+	size_ticks(ctx);
 	draw(ctx, chart, "lines.gp", variables);
 }
 
@@ -226,10 +231,10 @@ static void chart_cow_by_heap(struct plot_context *ctx, bool faults, const char 
 	if (!blocks.count)
 		return not_drawn(chart, "no cell wrote to its heap (write ratios above 0 are needed)");
 	char variables[1000];
-	snprintf(variables, sizeof variables,
-		 "xlabel = \"write ratio (share of the heap's pages written, one store each)\"\n"
-		 "ylabel = \"%s\"\nlogx = 0\nlogy = 1\nsizes = 0\nerrorbars = 0\nratio = 1\n",
-		 faults ? "minor faults of the writer (median)" : "write loop (ms, median)");
+	snprintf(variables, sizeof variables, "logx = 0\nlogy = 1\nsizes = 0\nerrorbars = 0\nratio = 1\n");
+	gp_append_text(variables, sizeof variables, "xlabel", "write ratio (share of the heap's pages written, one store each)");
+	gp_append_text(variables, sizeof variables, "ylabel",
+		       faults ? "minor faults of the writer (median)" : "write loop (ms, median)");
 	block_variables(&blocks, variables, sizeof variables);
 	draw(ctx, chart, "lines.gp", variables);
 }
@@ -269,19 +274,29 @@ static void chart_cow_primitives(struct plot_context *ctx, enum writer writer, c
 	if (!blocks.count)
 		return not_drawn(chart, "no cell with the %s as writer wrote to its heap", writer_names[writer]);
 	char variables[1000];
-	snprintf(variables, sizeof variables,
-		 "xlabel = \"write ratio\"\nylabel = \"write loop (ms, median)\"\nlogx = 0\nlogy = 0\nsizes = 0\n"
-		 "errorbars = 0\nratio = 1\n");
+	snprintf(variables, sizeof variables, "logx = 0\nlogy = 0\nsizes = 0\nerrorbars = 0\nratio = 1\n");
+	gp_append_text(variables, sizeof variables, "xlabel", "write ratio");
+	gp_append_text(variables, sizeof variables, "ylabel", "write loop (ms, median)");
 	block_variables(&blocks, variables, sizeof variables);
 	draw(ctx, chart, "lines.gp", variables);
+}
+
+/* A bars row's first column: its group, "fork exit". */
+static void bars_group(FILE *file, unsigned primitive, enum action action)
+{
+	char group[64];
+	label(primitive, action, group, sizeof group);
+	gp_data_label(file, group);
 }
 
 /* A bars data file: a header naming the series, then one row per group. */
 static void bars_header(FILE *file, const char *const *series, size_t count)
 {
 	fprintf(file, "group");
-	for (size_t i = 0; i < count; i++)
-		fprintf(file, " \"%s\"", series[i]);
+	for (size_t i = 0; i < count; i++) {
+		fputc(' ', file);
+		gp_data_label(file, series[i]);
+	}
 	fprintf(file, "\n");
 }
 
@@ -299,7 +314,8 @@ static void draw_bars(struct plot_context *ctx, struct chart_outcome *chart, siz
 		      bool logy)
 {
 	char variables[300];
-	snprintf(variables, sizeof variables, "columns = %zu\nylabel = \"%s\"\nlogy = %d\n", series + 1, ylabel, logy);
+	snprintf(variables, sizeof variables, "columns = %zu\nlogy = %d\n", series + 1, logy);
+	gp_append_text(variables, sizeof variables, "ylabel", ylabel);
 	draw(ctx, chart, "bars.gp", variables);
 }
 
@@ -321,7 +337,7 @@ static void chart_fits(struct plot_context *ctx)
 		const struct fit_row *create = fit_find(ctx->fits, ctx->fit_count, FIT_HEAP, &key, COLUMN_CREATE_US);
 		if (!roundtrip && !create)
 			continue;
-		fprintf(file, "\"%s %s\"", primitive_table[primitive]->name, action_names[action]);
+		bars_group(file, primitive, action);
 		bars_value(file, roundtrip ? roundtrip->fit.slope / 1000 : NAN, &any);
 		bars_value(file, create ? create->fit.slope / 1000 : NAN, &any);
 		fprintf(file, "\n");
@@ -355,7 +371,7 @@ static void chart_us_per_page(struct plot_context *ctx)
 		}
 		if (!fits[WRITER_CHILD] && !fits[WRITER_PARENT])
 			continue; /* no such cells (posix_spawn has no exit action): no empty group */
-		fprintf(file, "\"%s %s\"", primitive_table[primitive]->name, action_names[action]);
+		bars_group(file, primitive, action);
 		for (enum writer writer = WRITER_CHILD; writer < WRITER_COUNT; writer++)
 			bars_value(file, fits[writer] ? fits[writer]->fit.slope : NAN, &any);
 		fprintf(file, "\n");
@@ -400,11 +416,11 @@ static void chart_counter(struct plot_context *ctx, const char *column, const ch
 	if (!blocks.count)
 		return not_drawn(chart, "no measured cell with a heap above 0 counted %s", column);
 	char variables[1000];
-	snprintf(variables, sizeof variables,
-		 "xlabel = \"parent's populated heap\"\nylabel = \"%s\"\nlogx = 1\nlogy = 0\nsizes = 1\nerrorbars = 0\n",
-		 ylabel);
+	snprintf(variables, sizeof variables, "logx = 1\nlogy = 0\nsizes = 1\nerrorbars = 0\n");
+	gp_append_text(variables, sizeof variables, "xlabel", "parent's populated heap");
+	gp_append_text(variables, sizeof variables, "ylabel", ylabel);
 	block_variables(&blocks, variables, sizeof variables);
-	size_ticks(ctx->config, variables, sizeof variables);
+	size_ticks(ctx);
 	draw(ctx, chart, "lines.gp", variables);
 }
 
@@ -427,7 +443,8 @@ static void chart_dimension(struct plot_context *ctx, const char *dimension, siz
 	fprintf(file, "group");
 	for (size_t v = 0; v < value_count; v++) {
 		char text[64];
-		fprintf(file, " \"%s\"", value_name(ctx->config, v, text, sizeof text));
+		fputc(' ', file);
+		gp_data_label(file, value_name(ctx->config, v, text, sizeof text));
 	}
 	fprintf(file, "\n");
 	unsigned primitive;
@@ -438,7 +455,7 @@ static void chart_dimension(struct plot_context *ctx, const char *dimension, siz
 		key.primitive = primitive;
 		key.action = action;
 		key.heap_bytes = largest;
-		fprintf(file, "\"%s %s\"", primitive_table[primitive]->name, action_names[action]);
+		bars_group(file, primitive, action);
 		for (size_t v = 0; v < value_count; v++) {
 			set_value(&key, ctx->config, v);
 			const struct cell_summary *cell = ok_cell(ctx, &key);
@@ -501,10 +518,12 @@ static void chart_commands(struct plot_context *ctx)
 		if (c->status != CELL_OK || (!c->cell.command && !harness_exec))
 			continue;
 		any_command |= c->cell.command != NULL;
+		char group[600];
 		if (c->cell.command)
-			fprintf(file, "\"hyperfine: %s\"", c->cell.command);
+			snprintf(group, sizeof group, "hyperfine: %s", c->cell.command);
 		else
-			fprintf(file, "\"harness: %s exec\"", primitive_table[c->cell.primitive]->name);
+			snprintf(group, sizeof group, "harness: %s exec", primitive_table[c->cell.primitive]->name);
+		gp_data_label(file, group);
 		bars_value(file, c->phases[COLUMN_ROUNDTRIP_US].median, &any);
 		fprintf(file, "\n");
 	}

@@ -8,6 +8,7 @@
 #include "primitive.h"
 #include "plan.h"
 #include "table.h"
+#include "safe_output.h"
 #include "util.h"
 
 struct findings {
@@ -291,7 +292,7 @@ static void write_events(FILE *out, const struct loaded_bundle *b)
 int report_write(const struct loaded_bundle *bundle, const struct chart_report *charts, const char *dir)
 {
 	char *path = xasprintf("%s/report.md", dir);
-	FILE *out = fopen(path, "w");
+	FILE *out = output_file_create(path);
 	free(path);
 	if (!out)
 		return -1;

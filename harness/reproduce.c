@@ -11,6 +11,7 @@
 #include "primitive.h"
 #include "stats.h"
 #include "table.h"
+#include "safe_output.h"
 #include "util.h"
 
 const char *const claim_verdict_names[] = { "holds", "holds in shape", "differs", "cannot be tested here" };
@@ -499,9 +500,10 @@ static bool write_band_chart(const struct loaded_bundle *b, const struct referen
 		return false;
 	for (size_t i = 0; i < n; i++)
 		fprintf(files.data, "%.6f %.4f\n", x[i], y[i] / 1000);
-	fprintf(files.variables, "low = %g\nhigh = %g\nxlabel = \"parent's populated heap (GiB)\"\n"
-				 "ylabel = \"fork() alone, create median (ms)\"\nband_title = \"published, ms per GiB\"\n",
-		ref->low, ref->high);
+	fprintf(files.variables, "low = %.17g\nhigh = %.17g\n", ref->low, ref->high);
+	gp_assign_text(files.variables, "xlabel", "parent's populated heap (GiB)");
+	gp_assign_text(files.variables, "ylabel", "fork() alone, create median (ms)");
+	gp_assign_text(files.variables, "band_title", "published, ms per GiB");
 	char subtitle[300];
 	snprintf(subtitle, sizeof subtitle, "%s, kernel %s, %s, suite %s", bundle_machine_text(b, "host"),
 		 bundle_machine_text(b, "kernel_release"), bundle_machine_text(b, "cpu_model"), b->config.name);
@@ -543,7 +545,7 @@ int reproduce_write(const struct loaded_bundle *bundle, const char *dir)
 		return -1;
 	}
 	char *path = xasprintf("%s/reproduce.md", dir);
-	FILE *out = fopen(path, "w");
+	FILE *out = output_file_create(path);
 	free(path);
 	if (!out) {
 		references_free(&refs);

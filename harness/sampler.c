@@ -11,6 +11,7 @@
 #include "primitive.h"
 #include "stats.h"
 #include "topology.h"
+#include "parse.h"
 #include "util.h"
 #include "worker_link.h"
 
@@ -93,11 +94,13 @@ static void set_status(struct cell_result *result, enum cell_status status, cons
 	va_end(args);
 }
 
+#define WORKER_ARGV_MAX (40 + MAX_COMMAND_WORDS + 2 * MAX_RUN_EVENTS)
+
 /* argv for the worker; strings live in storage (freed by the caller). */
 static char **worker_argv(const struct cell *cell, const struct event_set *events,
 			  const struct sampler_paths *paths, int child_cpu, char **storage, size_t *stored)
 {
-	char **argv = xcalloc(40 + 2 * MAX_RUN_EVENTS, sizeof *argv);
+	char **argv = xcalloc(WORKER_ARGV_MAX, sizeof *argv);
 	size_t n = 0;
 #define ARG(text) (argv[n++] = storage[(*stored)++] = (text))
 	ARG(xstrdup(paths->worker));
@@ -111,9 +114,14 @@ static char **worker_argv(const struct cell *cell, const struct event_set *event
 	ARG(xasprintf("--fragments=%u", cell->fragments));
 	if (child_cpu >= 0)
 		ARG(xasprintf("--move-to-cpu=%d", child_cpu));
-	if (cell->command) /* an exec cell's program, when not spawnbench's helper */
-		ARG(xasprintf("--exec=%s", cell->command));
-	else
+	char **words = NULL;
+	char why[128];
+	if (cell->command && shell_words_split(cell->command, &words, MAX_COMMAND_WORDS, why, sizeof why) > 0) {
+		/* an exec cell's program, when not spawnbench's helper: checked when the suite was read */
+		for (char **word = words; *word; word++)
+			ARG(xasprintf("--exec-word=%s", *word));
+		shell_words_free(words);
+	} else
 		ARG(xasprintf("--helper=%s", paths->helper));
 	for (size_t i = 0; i < events->count; i++)
 		if (events->events[i].encoded)
@@ -345,7 +353,7 @@ void measure_cell(const struct cell *cell, const struct suite_config *config, co
 		result->status = CELL_SKIPPED;
 		return;
 	}
-	char *storage[40 + 2 * MAX_RUN_EVENTS];
+	char *storage[WORKER_ARGV_MAX];
 	size_t stored = 0;
 	char **argv = worker_argv(cell, events, paths, placement.child_cpu, storage, &stored);
 	run_worker(&s, argv, &placement);

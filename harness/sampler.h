@@ -61,6 +61,7 @@ struct cell_result {
 	enum cell_status status;
 	char reason[320];
 	bool interrupted;            /* stopped by a signal: the cell is dropped */
+	bool timed_out;              /* a whole-command measurer ran past its time: killed */
 	struct sample_table samples;
 	unsigned long worker_rss_kib;
 	unsigned worker_mappings;

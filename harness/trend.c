@@ -5,9 +5,11 @@
 #include <string.h>
 
 #include "chart_run.h"
+#include "csv.h"
 #include "kversion.h"
 #include "parse.h"
 #include "primitive.h"
+#include "safe_output.h"
 #include "table.h"
 #include "util.h"
 
@@ -128,8 +130,11 @@ static void write_csv(const struct trend *trend, FILE *file)
 											  s->cell.heap_bytes) != s)
 				continue;
 			const struct summary *r = &s->phases[COLUMN_ROUNDTRIP_US];
-			fprintf(file, "%s,%s,%s,%s,%llu,%zu,%.3f,%.3f,%.3f\n", release_of(b), b->path,
-				primitive_table[s->cell.primitive]->name, action_names[s->cell.action],
+			csv_write_text(file, release_of(b));
+			fputc(',', file);
+			csv_write_text(file, b->path);
+			fprintf(file, ",%s,%s,%llu,%zu,%.3f,%.3f,%.3f\n", primitive_table[s->cell.primitive]->name,
+				action_names[s->cell.action],
 				(unsigned long long)s->cell.heap_bytes, r->n, r->median, r->ci_low, r->ci_high);
 		}
 	}
@@ -154,7 +159,11 @@ static bool write_chart(const struct trend *trend, const char *dir, unsigned pri
 			if (!started) {
 				char size[32];
 				format_size(heaps[h], size, sizeof size);
-				fprintf(files.data, "%s\"heap %s\"\n", blocks ? "\n\n" : "", size);
+				char title[48];
+				snprintf(title, sizeof title, "heap %s", size);
+				fputs(blocks ? "\n\n" : "", files.data);
+				gp_data_label(files.data, title);
+				fputc('\n', files.data);
 				snprintf(colors + strlen(colors), sizeof colors - strlen(colors), "%s%d", blocks ? " " : "", blocks + 1);
 				blocks++;
 				started = true;
@@ -164,12 +173,18 @@ static bool write_chart(const struct trend *trend, const char *dir, unsigned pri
 				isnan(s->ci_high) ? s->median : s->ci_high);
 		}
 	}
-	fprintf(files.variables, "blocks = %d\nkernels = %zu\ncolors = \"%s\"\nylabel = \"roundtrip median (us), 95%% CI\"\n",
-		blocks, trend->count, colors);
-	fprintf(files.variables, "xtics_command = \"set xtics (");
-	for (size_t i = 0; i < trend->count; i++)
-		fprintf(files.variables, "%s'%s' %zu", i ? ", " : "", release_of(&trend->bundles[i]), i);
-	fprintf(files.variables, ")\"\n");
+	fprintf(files.variables, "blocks = %d\nkernels = %zu\n", blocks, trend->count);
+	gp_assign_text(files.variables, "colors", colors);
+	gp_assign_text(files.variables, "ylabel", "roundtrip median (us), 95% CI");
+	const char **releases = xcalloc(trend->count, sizeof *releases);
+	double *positions = xcalloc(trend->count, sizeof *positions);
+	for (size_t i = 0; i < trend->count; i++) {
+		releases[i] = release_of(&trend->bundles[i]); /* bundle text: a literal, read with value() */
+		positions[i] = (double)i;
+	}
+	gp_assign_ticks(files.variables, trend->count, releases, positions);
+	free(releases);
+	free(positions);
 	char heading[200], note[400];
 	snprintf(heading, sizeof heading, "%s+%s: roundtrip against kernel release, nothing written",
 		 primitive_table[primitive]->name, action_names[action]);
@@ -179,11 +194,16 @@ static bool write_chart(const struct trend *trend, const char *dir, unsigned pri
 int trend_write(const struct trend *trend, const char *dir)
 {
 	char *csv_path = xasprintf("%s/trend.csv", dir), *md_path = xasprintf("%s/trend.md", dir);
-	FILE *csv = fopen(csv_path, "w"), *md = fopen(md_path, "w");
+	FILE *csv = output_file_create(csv_path), *md = output_file_create(md_path);
 	free(csv_path);
 	free(md_path);
-	if (!csv || !md)
+	if (!csv || !md) {
+		if (csv)
+			fclose(csv);
+		if (md)
+			fclose(md);
 		return -1;
+	}
 	write_csv(trend, csv);
 	fclose(csv);
 	fprintf(md, "# spawnbench trend\n\nRoundtrip medians of the cells that write nothing, bundles in kernel version order.\n\n");

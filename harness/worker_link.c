@@ -3,7 +3,9 @@
 
 #include "worker_link.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
@@ -14,6 +16,9 @@
 #include <unistd.h>
 
 #include "util.h"
+
+/* How long a worker may take to exit once it has said its last line. */
+#define WORKER_EXIT_SECONDS 10
 
 volatile sig_atomic_t stop_requested;
 
@@ -38,14 +43,20 @@ static void exec_worker(int to_worker[2], int from_worker[2], char *const argv[]
 			const struct placement_plan *placement)
 {
 	setpgid(0, 0); /* Ctrl-C reaches the orchestrator, which stops the worker itself */
+	prctl(PR_SET_PDEATHSIG, SIGKILL); /* an orchestrator killed outright takes its worker along */
 	if (placement->bind)
 		sched_setaffinity(0, sizeof placement->worker_cpus, &placement->worker_cpus);
-	dup2(to_worker[0], STDIN_FILENO);
-	dup2(from_worker[1], STDOUT_FILENO);
-	close(to_worker[0]);
-	close(to_worker[1]);
-	close(from_worker[0]);
-	close(from_worker[1]);
+	/*
+	 * The protocol on descriptors 3 (in) and 4 (out); 0, 1 and 2 on /dev/null,
+	 * so that a program the worker's children exec writes nowhere that matters.
+	 * Moved above 10 first: a pipe may already sit on 3 or 4.
+	 */
+	int in = fcntl(to_worker[0], F_DUPFD, 10), out = fcntl(from_worker[1], F_DUPFD, 10);
+	int null = open("/dev/null", O_RDWR);
+	if (in < 0 || out < 0 || null < 0 || dup2(in, 3) < 0 || dup2(out, 4) < 0 || dup2(null, STDIN_FILENO) < 0 ||
+	    dup2(null, STDOUT_FILENO) < 0 || dup2(null, STDERR_FILENO) < 0)
+		_exit(127);
+	closefrom(5);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGPIPE, SIG_DFL);
@@ -132,20 +143,66 @@ static void close_pipes(struct worker_link *link)
 	link->to_worker = link->from_worker = -1;
 }
 
-static void reap_group(pid_t group)
+/*
+ * Whatever is left of the worker's process group (a program it exec'd may
+ * have left a process in the background) is killed, not waited for: SIGKILL
+ * cannot be ignored, so the reaping that follows ends at once.
+ */
+static void kill_and_reap_group(pid_t group)
 {
+	kill(-group, SIGKILL);
 	while (waitpid(-group, NULL, 0) > 0 || errno == EINTR)
 		;
+}
+
+/* Waits for pid at most seconds; false if it is still running then. */
+static bool wait_bounded(pid_t pid, int *status, double seconds)
+{
+	double deadline = monotonic_seconds() + seconds;
+	for (;;) {
+		pid_t got = waitpid(pid, status, WNOHANG);
+		if (got == pid || (got < 0 && errno != EINTR))
+			return true;
+		if (monotonic_seconds() > deadline)
+			return false;
+		usleep(2000);
+	}
+}
+
+void reap_orphans(void)
+{
+	DIR *proc = opendir("/proc");
+	struct dirent *entry;
+	pid_t self = getpid();
+	while (proc && (entry = readdir(proc))) {
+		char path[64], stat_line[512];
+		pid_t pid = (pid_t)strtol(entry->d_name, NULL, 10), parent = 0;
+		if (pid <= 0)
+			continue;
+		snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+		FILE *file = fopen(path, "re");
+		bool read = file && fgets(stat_line, sizeof stat_line, file);
+		if (file)
+			fclose(file);
+		const char *after_name = read ? strrchr(stat_line, ')') : NULL; /* the name may hold spaces */
+		if (after_name && sscanf(after_name, ") %*c %d", &parent) == 1 && parent == self) {
+			kill(pid, SIGKILL);
+			while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+				;
+		}
+	}
+	if (proc)
+		closedir(proc);
 }
 
 void worker_link_kill(struct worker_link *link)
 {
 	if (link->pid <= 0)
 		return;
-	kill(-link->pid, SIGKILL);
 	kill(link->pid, SIGKILL);
 	close_pipes(link);
-	reap_group(link->pid);
+	kill_and_reap_group(link->pid);
+	reap_orphans();
 	link->pid = 0;
 }
 
@@ -153,12 +210,19 @@ void worker_link_finish(struct worker_link *link, char *why, size_t why_size)
 {
 	int status = 0;
 	close_pipes(link);
-	while (waitpid(link->pid, &status, 0) < 0 && errno == EINTR)
-		;
-	reap_group(link->pid);
+	bool exited = wait_bounded(link->pid, &status, WORKER_EXIT_SECONDS);
+	if (!exited) {
+		kill(link->pid, SIGKILL);
+		while (waitpid(link->pid, &status, 0) < 0 && errno == EINTR)
+			;
+	}
+	kill_and_reap_group(link->pid);
+	reap_orphans();
 	link->pid = 0;
 	why[0] = '\0';
-	if (WIFSIGNALED(status))
+	if (!exited)
+		snprintf(why, why_size, "the worker did not exit within %d s of its last word: killed", WORKER_EXIT_SECONDS);
+	else if (WIFSIGNALED(status))
 		snprintf(why, why_size, "worker killed by signal %d (%s)%s", WTERMSIG(status), strsignal(WTERMSIG(status)),
 			 WTERMSIG(status) == SIGKILL ? ": out of memory? see dmesg" : "");
 	else if (WEXITSTATUS(status) == 127)

@@ -31,7 +31,14 @@ int worker_link_send(struct worker_link *link, const char *line);
 enum read_result worker_link_read_line(struct worker_link *link, char *line, size_t size, double timeout_seconds);
 /* Kills the worker's process group and reaps all of it. */
 void worker_link_kill(struct worker_link *link);
-/* Waits for the worker to exit; returns "" or what went wrong, in words, in why. */
+/*
+ * Kills and reaps every process reparented to the orchestrator (a child
+ * subreaper): what a measured program started and left behind in a session
+ * of its own. Called when no child of ours should be alive.
+ */
+void reap_orphans(void);
+/* Waits a bounded time for the worker to exit, then kills what is left of its group;
+ * "" or what went wrong, in words, in why. */
 void worker_link_finish(struct worker_link *link, char *why, size_t why_size);
 
 #endif

@@ -1,13 +1,14 @@
 # Lines, one per data block (each block starts with its title line), with
 # 95% CI error bars when the data has columns 3 and 4 (errorbars = 1).
 # spawnbench sets: blocks, xlabel, ylabel, logx, logy, sizes (x in bytes), errorbars,
-# colors and dashes (one word per block: the line type, the dash type), xtics_command (with sizes).
+# colors and dashes (one word per block: the line type, the dash type), and with sizes
+# the ticks (ticks.gp) and xmin, xmax.
 load plotdir.'/common.gp'
 set xlabel xlabel
 set ylabel ylabel
 if (logx) { set logscale x 2 }
 if (logy) { set logscale y }
-if (sizes) { eval xtics_command } # ticks at the heaps measured, named as in the configs
+if (sizes) { load plotdir.'/ticks.gp'; set xrange [xmin:xmax] } # ticks at the heaps measured, named as in the configs
 if (!logy) { set yrange [0:*] }
 if (exists("ratio") && ratio) { set xrange [0:1] }
 if (errorbars) {

@@ -79,9 +79,11 @@ static void test_tracepoints(void **state)
 	(void)state;
 	struct event_encoding encoding;
 	char why[256];
+	/* as root, asking for a tracepoint mounts tracefs where nothing has */
+	enum encode_result result = event_encode("tlb:tlb_flush", &encoding, why, sizeof why);
 	const char *events = tracefs_events_dir();
 	if (!events) {
-		assert_int_equal(event_encode("tlb:tlb_flush", &encoding, why, sizeof why), ENCODE_NO_TRACEFS);
+		assert_int_equal(result, ENCODE_NO_TRACEFS);
 		assert_non_null(strstr(why, "tracefs"));
 		skip();
 	}
@@ -89,7 +91,7 @@ static void test_tracepoints(void **state)
 	char *id = read_text_file(path);
 	free(path);
 	assert_non_null(id);
-	assert_int_equal(event_encode("tlb:tlb_flush", &encoding, why, sizeof why), ENCODE_OK);
+	assert_int_equal(result, ENCODE_OK);
 	assert_int_equal(encoding.type, PERF_TYPE_TRACEPOINT);
 	assert_true(encoding.config == strtoull(id, NULL, 10));
 	free(id);
