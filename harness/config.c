@@ -455,10 +455,12 @@ static int handle_ini_line(void *user, const char *section, const char *key, con
 	int result = config_set(context->config, section, key, value, problem, sizeof problem);
 	if (result == 0)
 		return 1;
+	char *shown = text_escape_controls(value);
 	if (result == CONFIG_BAD_VALUE)
-		snprintf(context->why, sizeof context->why, "%s = %s: %s", key, value, problem);
+		snprintf(context->why, sizeof context->why, "%s = %s: %s", key, shown, problem);
 	else
 		snprintf(context->why, sizeof context->why, "%s", problem);
+	free(shown);
 	return 0;
 }
 

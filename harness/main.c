@@ -187,8 +187,10 @@ static void load_suite(const struct cli *cli, struct suite_config *config)
 	suite_name_from_path(path, config->name, sizeof config->name);
 	for (size_t i = 0; i < cli->override_count; i++) {
 		const struct override *o = &cli->overrides[i];
-		if (config_set(config, NULL, o->option->key, o->value, why, sizeof why) != 0)
-			die_bad_input("option --%s %s: %s", o->option->key, o->value, why);
+		if (config_set(config, NULL, o->option->key, o->value, why, sizeof why) != 0) {
+			char *shown = text_escape_controls(o->value);
+			die_bad_input("option --%s %s: %s", o->option->key, shown, why);
+		}
 		config_add_override(config, o->option->key, o->value);
 	}
 	if (config->min_iterations > config->max_iterations)

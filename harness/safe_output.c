@@ -85,6 +85,15 @@ void text_strip_controls(char *text)
 			*c = ' ';
 }
 
+char *text_escape_controls(const char *text)
+{
+	char *copy = xmalloc(4 * strlen(text) + 1), *out = copy;
+	for (const unsigned char *c = (const unsigned char *)text; *c; c++)
+		out += *c < 0x20 || *c == 0x7f ? sprintf(out, "\\x%02x", *c) : sprintf(out, "%c", *c);
+	*out = '\0';
+	return copy;
+}
+
 bool text_has_controls(const char *text)
 {
 	for (const unsigned char *c = (const unsigned char *)text; *c; c++)

@@ -24,6 +24,8 @@ int bundle_tree_check(const char *dir, char *why, size_t why_size);
 /* Replaces control characters (C0, DEL) in place with a space: text for a terminal, a chart or Markdown. */
 void text_strip_controls(char *text);
 bool text_has_controls(const char *text);
+/* A copy for a one-line message: control characters as \xNN. Free it. */
+char *text_escape_controls(const char *text);
 
 /* "DIR/" and "DIR//" as "DIR" (but "/" stays "/"), so that DIR.partial is a sibling of DIR. */
 void path_strip_trailing_slashes(char *path);

@@ -223,7 +223,8 @@ test_unprivileged_run() {
 	cp "$bindir"/spawnbench "$bindir"/spawnbench-worker "$bindir"/spawnbench-helper "$tree/build/"
 	cp -r "$here/configs" "$here/plots" "$tree/"
 	cp "$here/results/reference/published.csv" "$tree/results/reference/"
-	chmod -R a+rX "$tree" && chmod 777 "$scratch" "$out"
+	# nobody may pass through the scratch directory and write only into its own output directory
+	chmod -R a+rX "$tree" && chmod 711 "$scratch" && chown nobody:nogroup "$out" && chmod 700 "$out"
 	setpriv --reuid=nobody --regid=nogroup --clear-groups "$tree/build/spawnbench" --output "$out/bundle" \
 		"${quick_sampling[@]}" --primitives fork,vfork --action exit --heap 0,1M --ratios 0,1 \
 		--events minor-faults,context-switches,tlb:tlb_flush,cycles >/dev/null 2>"$scratch/stderr"
@@ -412,6 +413,126 @@ test_plain_progress_when_not_a_terminal() {
 		pass $name || fail $name "$(head -3 "$scratch/stderr")"
 }
 
+# a small bundle with every kind of cell a renderer draws, made once for the hostile-input tests
+hostile_base() {
+	[ -n "${hostile_base_dir:-}" ] && return 0
+	spawnbench --warmup 1 --min-iterations 6 --budget 0.1s --rounds 2 --primitives fork,vfork --action exit,exec \
+		--exec /bin/true --heap 0,1M,4M --ratios 0,0.5 --events none
+	[ $status = 0 ] || return 1
+	hostile_base_dir=$bundle
+}
+
+# no_marks: no payload ran (none of the files a payload would create exists, anywhere near)
+no_marks() { [ -z "$(find "$scratch" /tmp -maxdepth 4 -name 'pwn_*' 2>/dev/null | head -1)" ]; }
+
+test_hostile_bundle_runs_nothing() {
+	local name=hostile_bundle_runs_nothing_and_shows_its_text mode out
+	hostile_base || { fail $name "base run exited $status"; return; }
+	# the directory's own name carries payloads too (no '/' in a name: they touch relative to the cwd)
+	local evil="$scratch/evil_\`touch pwn_dir_backtick\`_\$(touch pwn_dir_dollar)_'; system('touch pwn_dir_sq'); '"
+	python3 "$here/tests/hostile_bundle.py" payload "$hostile_base_dir" "$evil" "$scratch" valid-config &&
+		python3 "$here/tests/hostile_bundle.py" payload "$hostile_base_dir" "$scratch/evil-config" "$scratch" ||
+		{ fail $name "could not make the hostile copies"; return; }
+	for mode in --plot --report; do
+		for out in "$evil" "$scratch/evil-config"; do
+			(cd "$scratch" && "$bin" $mode "$out") >"$scratch/stdout" 2>&1 ||
+				{ fail $name "$mode $out exited $?: $(tail -2 "$scratch/stdout")"; return; }
+		done
+	done
+	(cd "$scratch" && "$bin" --compare "$hostile_base_dir" "$evil" --output "$scratch/cmp-evil") >"$scratch/stdout" 2>&1
+	[ $? -le 3 ] || { fail $name "--compare: $(tail -2 "$scratch/stdout")"; return; }
+	(cd "$scratch" && "$bin" --trend "$hostile_base_dir" "$evil" --output "$scratch/trend-evil") >"$scratch/stdout" 2>&1 ||
+		{ fail $name "--trend: $(tail -2 "$scratch/stdout")"; return; }
+	no_marks || { fail $name "a payload ran: $(find "$scratch" /tmp -maxdepth 4 -name 'pwn_*' | head -3)"; return; }
+	for out in "$evil/plots/roundtrip_vs_heap.png" "$evil/plots/whole_commands.png" "$evil/plots/claim1_fork_band.png" \
+		"$evil/plots/cow_child_writer.png" "$scratch/evil-config/plots/whole_commands.png" "$scratch/cmp-evil/plots/compare_ratios.png" \
+		"$scratch/trend-evil/plots/trend_fork_exit.png"; do
+		is_png "$out" || { fail $name "no chart $out"; return; }
+	done
+	# the text is shown literally, on one line, without its control characters
+	grep -qF '`touch ' "$evil/report.md" && grep -qF "system('touch " "$evil/report.md" ||
+		{ fail $name "report.md does not show the host's text literally"; return; }
+	grep -q $'\x1b' "$evil/report.md" "$scratch/stdout" && { fail $name "an escape sequence reached the output"; return; }
+	grep -qF '`touch ' "$evil/plots/data/roundtrip_vs_heap.gp" && ! grep -q '^system(' "$evil/plots/data/roundtrip_vs_heap.gp" ||
+		{ fail $name "the chart's variables do not hold the text as one literal"; return; }
+	pass "$name (--plot, --report, --compare, --trend; $(grep -o "touch" "$scratch/evil-config/meta.json" | wc -l) payloads)"
+}
+
+test_links_in_a_bundle_are_refused() {
+	local name=links_in_a_bundle_are_refused_and_their_targets_kept file copy
+	hostile_base || { fail $name "base run exited $status"; return; }
+	for file in report.md plots/roundtrip_vs_heap.png plots/data/roundtrip_vs_heap.dat plots; do
+		copy=$scratch/linked.$RANDOM
+		cp -r "$hostile_base_dir" "$copy"
+		echo "precious" >"$scratch/victim"
+		rm -rf "${copy:?}/$file"
+		ln -s "$scratch/victim" "$copy/$file"
+		"$bin" --plot "$copy" >/dev/null 2>"$scratch/stderr"
+		status=$?
+		[ $status = 2 ] && grep -qF "$copy/$file: a symbolic link" "$scratch/stderr" &&
+			[ "$(cat "$scratch/victim")" = precious ] ||
+			{ fail $name "$file: exit $status, $(cat "$scratch/stderr"), victim: $(head -c 40 "$scratch/victim")"; return; }
+	done
+	pass $name
+}
+
+test_resaved_csv_loads_the_same() {
+	local name=crlf_and_quoted_copies_compare_equal_to_the_original
+	hostile_base || { fail $name "base run exited $status"; return; }
+	python3 "$here/tests/hostile_bundle.py" crlf "$hostile_base_dir" "$scratch/crlf" || { fail $name "no copy"; return; }
+	grep -q $'\r$' "$scratch/crlf/summary.csv" || { fail $name "the copy has no CRLF"; return; }
+	"$bin" --compare "$hostile_base_dir" "$scratch/crlf" --output "$scratch/cmp-crlf" >"$scratch/stdout" 2>&1
+	status=$?
+	[ $status = 0 ] && grep -q '^# regressions (0)' "$scratch/stdout" && grep -q '^# improvements (0)' "$scratch/stdout" ||
+		{ fail $name "exit $status: $(grep -m3 '^#\|spawnbench' "$scratch/stdout")"; return; }
+	"$bin" --plot "$scratch/crlf" >"$scratch/stdout" 2>&1 || { fail $name "--plot: $(cat "$scratch/stdout")"; return; }
+	pass $name
+}
+
+test_programs_that_print_measure_normally() {
+	local name=exec_of_programs_that_print_measures_normally program
+	for program in "/bin/echo hello" "/bin/sh -c 'echo s 0 1 2 3 >&2; echo end; echo fail oops'"; do
+		spawnbench --warmup 1 --min-iterations 6 --budget 0.1s --rounds 1 --primitives fork,vfork --action exec \
+			--exec "$program" --heap 0 --ratios 0 --events none
+		[ $status = 0 ] && ! grep -q 'failed' "$bundle/summary.csv" ||
+			{ fail $name "'$program': exit $status, $(grep -m1 -o 'failed: [^"]*' "$bundle/summary.csv")"; return; }
+	done
+	# the command is split as a shell would, the same way for hyperfine: 'exit 3' is one word
+	spawnbench --warmup 1 --min-iterations 6 --budget 0.1s --rounds 1 --primitives fork --action exec \
+		--exec "/bin/sh -c 'exit 3'" --heap 0 --ratios 0 --events none
+	grep -q 'child exited with status 3' "$bundle/summary.csv" || { fail $name "'exit 3' was not one word"; return; }
+	pass $name
+}
+
+test_output_dir_kept() {
+	local name=output_dir_kept_on_bad_input_and_used_when_good dir
+	for dir in "$scratch/out-plain" "$scratch/out-slash/"; do
+		mkdir -p "$dir"
+		"$bin" --output "$dir" --heap 3K >/dev/null 2>&1
+		[ $? = 2 ] && [ -d "$dir" ] || { fail $name "$dir: gone after bad input"; return; }
+		"$bin" --output "$dir" --warmup 1 --min-iterations 6 --budget 0.05s --rounds 1 --primitives vfork --action exit \
+			--heap 0 --ratios 0 --events none >/dev/null 2>&1
+		[ $? = 0 ] && [ -f "$dir/meta.json" ] && [ ! -e "${dir%/}.partial" ] || { fail $name "$dir: no bundle in it"; return; }
+		"$bin" --output "$dir" --heap 0 >/dev/null 2>"$scratch/stderr"
+		[ $? = 2 ] && grep -q 'not an empty directory; nothing overwritten' "$scratch/stderr" && [ -f "$dir/meta.json" ] ||
+			{ fail $name "$dir: a second run did not refuse it"; return; }
+	done
+	pass $name
+}
+
+test_hostile_suite_text() {
+	local name=suite_text_and_options_with_control_characters_exit_2
+	printf '[hyperfine]\ncommands = /bin/true ; /bin/false\n' >"$scratch/comment.conf"
+	"$bin" --config "$scratch/comment.conf" >/dev/null 2>"$scratch/stderr"
+	[ $? = 2 ] && grep -q 'comment.conf:2: .;. after a blank' "$scratch/stderr" || { fail $name "' ;': $(cat "$scratch/stderr")"; return; }
+	"$bin" --exec $'/bin/true\n' --heap 0 >/dev/null 2>"$scratch/stderr"
+	[ $? = 2 ] && grep -q 'option --exec .*control character' "$scratch/stderr" && [ "$(wc -l <"$scratch/stderr")" -le 2 ] ||
+		{ fail $name "--exec with a newline: $(cat "$scratch/stderr")"; return; }
+	"$bin" --commands "/bin/sh -c 'unclosed" >/dev/null 2>"$scratch/stderr"
+	[ $? = 2 ] && grep -q 'a single quote is never closed' "$scratch/stderr" || { fail $name "--commands: $(cat "$scratch/stderr")"; return; }
+	pass $name
+}
+
 smoke() {
 	local name=smoke_run_every_primitive
 	spawnbench --warmup 1 --min-iterations 6 --budget 0.1s --primitives fork,vfork,posix_spawn,clone,clone-vm \
@@ -444,6 +565,12 @@ else
 	test_trend_orders_by_kernel_version
 	test_reproduce_quick
 	test_interrupted_run_leaves_valid_bundle
+	test_hostile_bundle_runs_nothing
+	test_links_in_a_bundle_are_refused
+	test_resaved_csv_loads_the_same
+	test_programs_that_print_measure_normally
+	test_output_dir_kept
+	test_hostile_suite_text
 fi
 echo "integration: $passed passed, $failed failed, $skipped skipped"
 [ $failed = 0 ]

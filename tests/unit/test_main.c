@@ -338,5 +338,6 @@ int main(void)
 	failures += _cmocka_run_group_tests("report", report_tests, report_test_count, NULL, NULL);
 	failures += _cmocka_run_group_tests("compare", compare_tests, compare_test_count, NULL, NULL);
 	failures += _cmocka_run_group_tests("reproduce", reproduce_tests, reproduce_test_count, NULL, NULL);
+	failures += _cmocka_run_group_tests("input", input_tests, input_test_count, NULL, NULL);
 	return failures;
 }

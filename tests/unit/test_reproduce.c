@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -76,13 +77,18 @@ static void test_reference_errors(void **state)
 	(void)state;
 	struct references refs;
 	char why[400];
-	const char *path = "/tmp/spawnbench-test-published.csv";
-	FILE *file = fopen(path, "w");
+	char dir[] = "/tmp/spawnbench-unit.XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char *path = xasprintf("%s/published.csv", dir);
+	FILE *file = fopen(path, "wx");
+	assert_non_null(file);
 	fputs("claim,quantity,low,high,unit,published,source\n1,x,5,3,ms,\"a figure\",\"a source\"\n", file);
 	fclose(file);
 	assert_int_equal(references_load(path, &refs, why, sizeof why), -1);
-	assert_non_null(strstr(why, "spawnbench-test-published.csv:2"));
+	assert_non_null(strstr(why, "published.csv:2"));
 	remove(path);
+	rmdir(dir);
+	free(path);
 }
 
 const struct CMUnitTest reproduce_tests[] = {

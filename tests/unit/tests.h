@@ -13,5 +13,7 @@ extern const struct CMUnitTest compare_tests[];
 extern const size_t compare_test_count;
 extern const struct CMUnitTest reproduce_tests[];
 extern const size_t reproduce_test_count;
+extern const struct CMUnitTest input_tests[];
+extern const size_t input_test_count;
 
 #endif
