@@ -21,7 +21,7 @@ HARNESS_LIB_SRC = $(filter-out harness/main.c,$(wildcard harness/*.c)) $(CORE_SR
 HARNESS_SRC = harness/main.c $(HARNESS_LIB_SRC)
 TEST_SRC   = $(wildcard tests/unit/*.c)
 
-.PHONY: all clean test unit-tests integration-tests sanitize
+.PHONY: all clean test unit-tests integration-tests sanitize fuzz
 all: $(BUILD)/spawnbench $(BUILD)/spawnbench-worker $(BUILD)/spawnbench-helper
 
 $(BUILD):
@@ -50,8 +50,8 @@ integration-tests: all
 	SPAWNBENCH_BIN=$(BUILD)/spawnbench tests/integration.sh
 
 # `make test`: unit and integration tests on the plain build, then the unit
-# tests and a smoke run of the orchestrator under ASan+UBSan
-test: unit-tests integration-tests sanitize
+# tests and a smoke run of the orchestrator under ASan+UBSan, then the fuzzers
+test: unit-tests integration-tests sanitize fuzz
 
 sanitize:
 	$(MAKE) BUILD=build-san HARNESS_CFLAGS='$(SAN)' CFLAGS='-O1 -g' build-san/unit-tests build-san/spawnbench \
@@ -59,5 +59,20 @@ sanitize:
 	ASAN_OPTIONS=detect_leaks=1 build-san/unit-tests
 	SPAWNBENCH_BIN=build-san/spawnbench tests/integration.sh smoke
 
+# libFuzzer targets (clang, ASan+UBSan): the suite parser, the CSV reader and a whole bundle.
+# `make fuzz` runs each FUZZ_SECONDS from its seed corpus of real files; new inputs go to a
+# scratch corpus, a crash to build-fuzz/ and a failed test.
+FUZZ_TARGETS = config csv bundle
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS  = -std=gnu11 -Wall -Wextra -Werror -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(HARNESS_LIB_SRC) $(wildcard harness/*.h benchmarks/*.h)
+	mkdir -p build-fuzz
+	clang $(FUZZ_CFLAGS) -Ibenchmarks -Iharness $(DEPS_CFLAGS) -DSPAWNBENCH_VERSION='"$(shell cat VERSION)"' \
+	    -o $@ $< $(HARNESS_LIB_SRC) $(DEPS_LIBS)
+
+fuzz: $(addprefix build-fuzz/fuzz_,$(FUZZ_TARGETS))
+	tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz

@@ -204,7 +204,7 @@ static int load_summary(struct loaded_bundle *bundle, char *why, size_t why_size
 			if (columns[c] >= 0)
 				summary->medians[c] = number(&table, row, columns[c]);
 	}
-	if (result == 0)
+	if (table.header) /* read, whatever a row said after that */
 		csv_free(&table);
 	free(path);
 	return result;
