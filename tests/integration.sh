@@ -533,6 +533,43 @@ test_hostile_suite_text() {
 	pass $name
 }
 
+# tagged_processes PATTERN: pids of this test run's processes whose command line matches PATTERN
+tagged_processes() {
+	grep -lsz "^SPAWNBENCH_TEST_TAG=$SPAWNBENCH_TEST_TAG\$" /proc/[0-9]*/environ 2>/dev/null | cut -d/ -f3 |
+		while read -r pid; do { tr "\0" " " <"/proc/$pid/cmdline"; } 2>/dev/null | grep -qE "$1" && echo "$pid"; done
+}
+
+test_no_process_outlives_the_run() {
+	local name=no_process_outlives_the_run started took pid
+	# a program that leaves a process in its group and one in a session of its own, both ignoring SIGTERM
+	printf '#!/bin/sh\ntrap "" TERM\nsleep 300 &\nsetsid sleep 301 &\nexit 0\n' >"$scratch/leaver.sh"
+	printf '#!/bin/sh\ntrap "" TERM\nexec sleep 302\n' >"$scratch/hanger.sh"
+	chmod +x "$scratch/leaver.sh" "$scratch/hanger.sh"
+	started=$(date +%s)
+	spawnbench --warmup 0 --min-iterations 3 --max-iterations 3 --budget 0.05s --rounds 1 --timeout 2s \
+		--primitives fork --action exec --exec "$scratch/leaver.sh" --heap 0 --ratios 0 --events none
+	took=$(($(date +%s) - started))
+	[ $status = 0 ] && [ $took -lt 20 ] || { fail $name "leaver: exit $status after $took s"; return; }
+	[ -z "$(tagged_processes 'sleep 30[01]')" ] || { fail $name "left behind: $(tagged_processes 'sleep 30[01]')"; return; }
+	spawnbench --warmup 0 --min-iterations 3 --budget 0.05s --rounds 1 --timeout 2s \
+		--primitives fork --action exec --exec "$scratch/hanger.sh" --heap 0 --ratios 0 --events none
+	grep -q 'failed: an iteration ran past the 2 s timeout' "$bundle/summary.csv" && [ -z "$(tagged_processes 'sleep 302')" ] ||
+		{ fail $name "hanger: exit $status, $(tagged_processes 'sleep 302')"; return; }
+	if command -v hyperfine >/dev/null; then
+		"$bin" --output "$scratch/hyperfine-term" --suite exec --commands "/bin/sleep 303" --runs 10 --primitives vfork \
+			--budget 0.05s >/dev/null 2>&1 &
+		pid=$!
+		for _ in $(seq 100); do [ -n "$(tagged_processes 'sleep 303')" ] && break; sleep 0.1; done
+		kill -TERM $pid
+		wait $pid
+		status=$?
+		sleep 0.2
+		[ $status = 143 ] && [ -z "$(tagged_processes 'hyperfine|sleep 303')" ] ||
+			{ fail $name "SIGTERM during hyperfine: exit $status, left $(tagged_processes 'hyperfine|sleep 303')"; return; }
+	fi
+	pass "$name (leaver $took s)"
+}
+
 smoke() {
 	local name=smoke_run_every_primitive
 	spawnbench --warmup 1 --min-iterations 6 --budget 0.1s --primitives fork,vfork,posix_spawn,clone,clone-vm \
@@ -571,6 +608,7 @@ else
 	test_programs_that_print_measure_normally
 	test_output_dir_kept
 	test_hostile_suite_text
+	test_no_process_outlives_the_run
 fi
 echo "integration: $passed passed, $failed failed, $skipped skipped"
 [ $failed = 0 ]
