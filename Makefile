@@ -22,7 +22,7 @@ HARNESS_SRC = harness/main.c $(HARNESS_LIB_SRC)
 TEST_SRC   = $(wildcard tests/unit/*.c)
 
 .PHONY: all clean test unit-tests integration-tests sanitize fuzz
-all: $(BUILD)/spawnbench $(BUILD)/spawnbench-worker $(BUILD)/spawnbench-helper
+all: $(BUILD)/spawnbench $(BUILD)/spawnbench-worker $(BUILD)/spawnbench-helper $(BUILD)/spawnbench-helper-glibc
 
 $(BUILD):
 	mkdir -p $@
@@ -31,7 +31,13 @@ $(BUILD):
 $(BUILD)/spawnbench-worker: $(WORKER_SRC) $(wildcard benchmarks/*.h) | $(BUILD)
 	$(CC) $(WARN) $(CFLAGS) -static -Ibenchmarks -o $@ $(WORKER_SRC)
 
+# the helper is freestanding on x86_64 (no libc: its entry point closes the start window);
+# the glibc one is an ordinary static program, kept as the exec choice helper-glibc
+HELPER_FLAGS = $(shell [ "$$(uname -m)" = x86_64 ] && echo -nostdlib -ffreestanding -fno-stack-protector -fno-pie -no-pie)
 $(BUILD)/spawnbench-helper: benchmarks/helper.c | $(BUILD)
+	$(CC) $(WARN) -O2 -static $(HELPER_FLAGS) -o $@ $<
+
+$(BUILD)/spawnbench-helper-glibc: benchmarks/helper_glibc.c | $(BUILD)
 	$(CC) $(WARN) -O2 -static -o $@ $<
 
 $(BUILD)/spawnbench: $(HARNESS_SRC) $(wildcard harness/*.h benchmarks/*.h) | $(BUILD)
@@ -55,7 +61,7 @@ test: unit-tests integration-tests sanitize fuzz
 
 sanitize:
 	$(MAKE) BUILD=build-san HARNESS_CFLAGS='$(SAN)' CFLAGS='-O1 -g' build-san/unit-tests build-san/spawnbench \
-	    build-san/spawnbench-worker build-san/spawnbench-helper
+	    build-san/spawnbench-worker build-san/spawnbench-helper build-san/spawnbench-helper-glibc
 	ASAN_OPTIONS=detect_leaks=1 build-san/unit-tests
 	SPAWNBENCH_BIN=build-san/spawnbench tests/integration.sh smoke
 

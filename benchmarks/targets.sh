@@ -55,6 +55,50 @@ counted_median() {
 		"$bundle/samples.csv" | sort -n | awk '{ v[NR] = $1 } END { if (NR) printf "%.1f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; else printf "-" }'
 }
 
+# pooled BUNDLE: per cell "KEY<tab>median<tab>low<tab>high" of the plain roundtrips, rounds ignored
+# (the order-statistic interval spawnbench reported before rounds were clusters)
+pooled() {
+	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) at[$i] = i; next }
+		$(at["counted"]) == 0 && $(at["roundtrip_us"]) != "" {
+			k = $1; for (i = 2; i <= 10; i++) k = k "," $i; print k "\t" $(at["roundtrip_us"]) }' "$1/samples.csv" |
+		sort -t$'\t' -k1,1 -k2,2g |
+		awk -F'\t' 'function flush(   lo, hi) {
+				if (n >= 6) { lo = int(n / 2 - 0.98 * sqrt(n)); hi = int(n / 2 + 0.98 * sqrt(n) + 1) + 1
+					if (lo < 1) lo = 1; if (hi > n) hi = n
+					print key "\t" ((n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2) "\t" v[lo] "\t" v[hi] }
+				n = 0 }
+			$1 != key { flush(); key = $1 } { v[++n] = $2 } END { flush() }'
+}
+
+# coverage FIRST SECOND: for the roundtrip of every ok cell, whether FIRST's interval holds SECOND's
+# median: the cluster interval and median of summary.csv, and the pooled ones
+coverage() {
+	pooled "$1" >"$scratch/pooled1"
+	pooled "$2" >"$scratch/pooled2"
+	awk -F'\t' -v cluster1="$1/summary.csv" -v cluster2="$2/summary.csv" '
+		function read_cluster(file, what,   line, f, at, i, k) {
+			while ((getline line < file) > 0) {
+				split(line, f, ",")
+				if (!("phase" in at)) { for (i = 1; i in f; i++) at[f[i]] = i; continue }
+				if (f[at["phase"]] != "roundtrip" || f[at["status"]] != "ok" || f[at["ci_low_us"]] == "") continue
+				k = f[1]; for (i = 2; i <= 10; i++) k = k "," f[i]
+				if (what == 1) { low[k] = f[at["ci_low_us"]]; high[k] = f[at["ci_high_us"]] } else median[k] = f[at["median_us"]]
+			}
+		}
+		BEGIN { read_cluster(cluster1, 1); read_cluster(cluster2, 2) }
+		FILENAME ~ /pooled1$/ { plow[$1] = $3; phigh[$1] = $4; next }
+		{ pmedian[$1] = $2 }
+		END {
+			for (k in median) if (k in low && k in plow && k in pmedian) {
+				cells++
+				if (median[k] >= low[k] && median[k] <= high[k]) cluster_in++
+				if (pmedian[k] >= plow[k] && pmedian[k] <= phigh[k]) pooled_in++
+			}
+			printf "cluster interval (rounds as clusters): %d of %d cells (%.0f%%); pooled interval (rounds ignored): %d of %d (%.0f%%)\n",
+				cluster_in, cells, 100 * cluster_in / cells, pooled_in, cells, 100 * pooled_in / cells
+		}' "$scratch/pooled1" "$scratch/pooled2"
+}
+
 echo "# spawnbench targets on $(hostname), kernel $(uname -r), $(date -u +%Y-%m-%dT%H:%MZ)"
 quick_seconds=$(timed_suite quick "$scratch/quick")
 echo "quick suite wall time: ${quick_seconds} s (target: at most 60 s)"
@@ -125,6 +169,10 @@ echo "# --compare, default settings (threshold 5%)"
 "$here/run.sh" --suite quick --output "$scratch/quick2" >/dev/null 2>&1
 "$spawnbench" --compare "$scratch/quick" "$scratch/quick2" --output "$scratch/false" >"$scratch/false.txt" 2>&1 || true # 3: regressions
 echo "two quick runs of the same code: $(grep -E '^# (regressions|improvements)|unchanged' "$scratch/false.txt" | paste -sd';')"
+echo
+echo "# coverage: roundtrip intervals of the first quick run that hold the second run's median"
+coverage "$scratch/quick" "$scratch/quick2"
+echo "(two runs' medians each carry their own error: with equal, unbiased intervals about 83% is expected, not 95%)"
 grep -E '%  \[' "$scratch/false.txt" | cut -c1-200 # the cell phases flagged, if any
 # the smallest slowdown flagged in at least 95% of the roundtrip rows, scaling every sample of one run
 for factor in 1.05 1.075 1.10 1.15 1.20 1.30 1.50; do

@@ -97,8 +97,8 @@ static void start_csv_files(struct bundle *bundle)
 	write_event_headers(bundle->samples, bundle->events, true);
 	fputs("\n", bundle->samples);
 	write_dimension_header(bundle->summary);
-	fputs(",phase,n,median_us,ci_low_us,ci_high_us,mean_us,stddev_us,min_us,p90_us,p99_us,max_us,outliers",
-	      bundle->summary);
+	fputs(",phase,n,median_us,ci_low_us,ci_high_us,mean_us,stddev_us,min_us,p90_us,p99_us,max_us,outliers,"
+	      "rounds,between_round_share", bundle->summary);
 	for (int column = COLUMN_CHILD_MINFLT; column <= COLUMN_PARENT_MAJFLT; column++)
 		fprintf(bundle->summary, ",%s", fixed_column_names[column]);
 	write_event_headers(bundle->summary, bundle->events, false);
@@ -137,6 +137,8 @@ static json_t *events_json(const struct event_set *events)
 		json_object_set_new(item, "not_counted_because",
 				    event->not_counted ? json_string(event->not_counted) : json_null());
 		json_object_set_new(item, "note", event->note ? json_string(event->note) : json_null());
+		if (event->meaning) /* a tlb_flush reason, as the running kernel's tracepoint format declares it */
+			json_object_set_new(item, "meaning", json_string(event->meaning));
 		json_array_append_new(array, item);
 	}
 	return array;
@@ -232,7 +234,11 @@ static void write_summary(struct bundle *bundle, const struct cell_summary *s)
 					 p->min, p->p90, p->p99, p->max };
 		for (size_t i = 0; i < sizeof stats / sizeof stats[0]; i++)
 			write_number(bundle->summary, p->n ? stats[i] : NAN, true);
-		fprintf(bundle->summary, ",%zu", p->outliers);
+		fprintf(bundle->summary, ",%zu,%zu", p->outliers, p->rounds);
+		if (isnan(p->between_share))
+			fputs(",", bundle->summary);
+		else
+			fprintf(bundle->summary, ",%.3f", p->between_share);
 		/* the faults' and the events' medians (not the events' scaling columns) */
 		for (size_t column = COLUMN_CHILD_MINFLT; column < columns; column++)
 			if ((column > COLUMN_PARENT_MAJFLT && column < FIXED_COLUMNS) ||

@@ -157,9 +157,10 @@ static size_t count_value(double value)
 static void read_phase(const struct csv_table *table, size_t row, struct summary *phase)
 {
 	static const char *const names[] = { "n", "median_us", "ci_low_us", "ci_high_us", "mean_us", "stddev_us",
-					     "min_us", "p90_us", "p99_us", "max_us", "outliers" };
-	double values[11];
-	for (size_t i = 0; i < 11; i++)
+					     "min_us", "p90_us", "p99_us", "max_us", "outliers", "rounds",
+					     "between_round_share" };
+	double values[13];
+	for (size_t i = 0; i < 13; i++)
 		values[i] = number(table, row, csv_column(table, names[i]));
 	phase->n = count_value(values[0]);
 	phase->median = values[1];
@@ -172,6 +173,8 @@ static void read_phase(const struct csv_table *table, size_t row, struct summary
 	phase->p99 = values[8];
 	phase->max = values[9];
 	phase->outliers = count_value(values[10]);
+	phase->rounds = count_value(values[11]);   /* absent before rounds were columns: 0 */
+	phase->between_share = values[12];
 }
 
 static int load_summary(struct loaded_bundle *bundle, char *why, size_t why_size)

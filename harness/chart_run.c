@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,9 +109,12 @@ static int run_gnuplot(const char *plots_dir, const char *vars, const char *scri
 	char *argv[] = { "gnuplot", (char *)vars, (char *)script, NULL };
 	pid_t pid;
 	int status = -1;
-	if (posix_spawnp(&pid, "gnuplot", &actions, NULL, argv, environ) == 0)
+	/* a chart takes gnuplot well under a second; one that does not end in a minute is stopped */
+	if (posix_spawnp(&pid, "gnuplot", &actions, NULL, argv, environ) == 0 && !wait_bounded(pid, &status, 60)) {
+		kill(pid, SIGKILL);
 		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 			;
+	}
 	posix_spawn_file_actions_destroy(&actions);
 	return status;
 }

@@ -76,7 +76,9 @@ enum verdict judge(const struct ratio_ci *ci, double threshold)
 		return VERDICT_REGRESSION;
 	if (ci->high < 1 - threshold)
 		return VERDICT_IMPROVEMENT;
-	return VERDICT_UNCHANGED;
+	if (ci->low >= 1 - threshold && ci->high <= 1 + threshold)
+		return VERDICT_UNCHANGED;
+	return VERDICT_INCONCLUSIVE;
 }
 
 static void add_warning(struct comparison *c, char *text)
@@ -144,8 +146,15 @@ static struct sample_groups round_groups(const struct cell_samples *s, int phase
 
 static void compare_phase(struct comparison *c, const struct cell_samples *a, const struct cell_samples *b, int phase)
 {
-	if (a->count[phase] < 6 || b->count[phase] < 6)
-		return; /* too few for a CI */
+	if (a->count[phase] < 6 || b->count[phase] < 6) {
+		if (a->count[phase] || b->count[phase]) { /* a phase that applies, with too few values for a CI */
+			char where[128];
+			snprintf(where, sizeof where, "%s: too few samples for a CI (%zu old, %zu new; 6 needed)",
+				 phase_names[phase], a->count[phase], b->count[phase]);
+			add_unmatched(c, &a->cell, where);
+		}
+		return;
+	}
 	c->rows = xrealloc(c->rows, (c->count + 1) * sizeof *c->rows);
 	struct comparison_row *row = &c->rows[c->count++];
 	memset(row, 0, sizeof *row);
@@ -181,6 +190,9 @@ static void compare_cells(struct comparison *c)
 		}
 		const struct cell_samples *a = samples_find(&c->old_samples, &old_cell->cell);
 		const struct cell_samples *b = samples_find(&c->new_samples, &old_cell->cell);
+		if (!a || !b)
+			add_unmatched(c, &old_cell->cell, !a ? "no samples in the old bundle's samples.csv"
+							     : "no samples in the new bundle's samples.csv");
 		for (int phase = 0; a && b && phase < PHASE_COUNT; phase++)
 			compare_phase(c, a, b, phase);
 	}

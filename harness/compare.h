@@ -3,7 +3,8 @@
  * phase, the old and new medians and a bootstrap 95% CI of their ratio from
  * the raw samples. A regression is a CI wholly above 1 + threshold, an
  * improvement one wholly below 1 - threshold: beyond the practical threshold
- * and beyond the noise, both.
+ * and beyond the noise, both. What is not judged is listed: cells in one
+ * bundle only, phases with too few samples, CIs that straddle a threshold.
  */
 #ifndef SPAWNBENCH_COMPARE_H
 #define SPAWNBENCH_COMPARE_H
@@ -17,7 +18,12 @@
 #define COMPARE_RESAMPLES 1000
 #define MAX_NOTES 64
 
-enum verdict { VERDICT_UNCHANGED, VERDICT_REGRESSION, VERDICT_IMPROVEMENT };
+/*
+ * unchanged: the CI lies within 1 +- threshold; regression and improvement:
+ * wholly beyond it; inconclusive: the CI straddles a threshold, so the data
+ * cannot tell (more rounds or runs would).
+ */
+enum verdict { VERDICT_UNCHANGED, VERDICT_REGRESSION, VERDICT_IMPROVEMENT, VERDICT_INCONCLUSIVE };
 
 struct ratio_ci {
 	double ratio, low, high;    /* median(new) / median(old), and its 95% CI */

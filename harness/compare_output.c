@@ -15,7 +15,11 @@
 #include "safe_output.h"
 #include "util.h"
 
-static const char *const verdict_names[] = { "unchanged", "regression", "improvement" };
+static const char *const verdict_names[] = { "unchanged", "regression", "improvement", "inconclusive" };
+static const char *const verdict_headings[] = {
+	"unchanged", "regressions", "improvements",
+	"inconclusive: the CI straddles the threshold (more rounds, or a run more per side, would tell)",
+};
 
 static int by_change_descending(const void *a, const void *b)
 {
@@ -45,7 +49,7 @@ static void print_rows(FILE *out, const struct comparison *c, enum verdict verdi
 			rows[i] = rows[n - 1 - i];
 			rows[n - 1 - i] = swap;
 		}
-	fprintf(out, "\n%s%ss (%zu)\n", markdown ? "## " : "# ", verdict_names[verdict], n);
+	fprintf(out, "\n%s%s (%zu)\n", markdown ? "## " : "# ", verdict_headings[verdict], n);
 	if (n && markdown)
 		fprintf(out, "\n| cell | phase | old | new | change | 95%% CI of the change |\n|---|---|---|---|---|---|\n");
 	for (size_t i = 0; i < n; i++) {
@@ -68,13 +72,15 @@ void comparison_print(FILE *out, const struct comparison *c, bool markdown)
 	print_bundle_line(out, markdown ? "- old:" : "old:", &c->old);
 	print_bundle_line(out, markdown ? "- new:" : "new:", &c->new);
 	fprintf(out, "%smethod: bootstrap 95%% CI of the ratio of medians (new over old), %d resamples of the plain "
-		     "iterations; a regression or an improvement is a CI wholly beyond the %.1f%% threshold\n",
+		     "iterations; a regression or an improvement is a CI wholly beyond the %.1f%% threshold, unchanged a "
+		     "CI wholly within it, inconclusive one that straddles it\n",
 		markdown ? "- " : "", COMPARE_RESAMPLES, 100 * c->threshold);
 	for (size_t i = 0; i < c->warning_count; i++)
 		fprintf(out, "%swarning: %s\n", markdown ? "- **" : "", c->warnings[i]);
 	print_rows(out, c, VERDICT_REGRESSION, markdown);
 	print_rows(out, c, VERDICT_IMPROVEMENT, markdown);
-	fprintf(out, "\n%s%zu cell phases unchanged (within the threshold or the noise)\n", markdown ? "" : "# ",
+	print_rows(out, c, VERDICT_INCONCLUSIVE, markdown);
+	fprintf(out, "\n%s%zu cell phases unchanged (the CI within the threshold)\n", markdown ? "" : "# ",
 		comparison_count(c, VERDICT_UNCHANGED));
 	if (c->unmatched_total)
 		fprintf(out, "\n%scells not compared (%zu)\n", markdown ? "## " : "# ", c->unmatched_total);

@@ -210,11 +210,13 @@ static int set_write_heap_limit(struct suite_config *c, char *value, char *why, 
 
 static int set_exec(struct suite_config *c, char *value, char *why, size_t why_size)
 {
-	if (strcmp(value, "helper") != 0 && value[0] != '/') {
-		snprintf(why, why_size, "give 'helper' or an absolute path, with arguments if any: /bin/true, /bin/sh -c 'exit 0'");
+	bool helper = strcmp(value, "helper") == 0 || strcmp(value, "helper-glibc") == 0;
+	if (!helper && value[0] != '/') {
+		snprintf(why, why_size, "give 'helper', 'helper-glibc' or an absolute path, with arguments if any: /bin/true, "
+					"/bin/sh -c 'exit 0'");
 		return -1;
 	}
-	if (strcmp(value, "helper") != 0 && check_command(value, why, why_size) != 0)
+	if (!helper && check_command(value, why, why_size) != 0)
 		return -1;
 	if (strlen(value) >= sizeof c->exec) {
 		snprintf(why, why_size, "longer than %zu characters", sizeof c->exec - 1);
@@ -265,7 +267,9 @@ const struct option_spec option_table[] = {
 	{ "backing", "suite", "LIST", "private (4 KiB pages), shared, thp", "private", set_backings },
 	{ "layout", "suite", "LIST", "contiguous, fragmented:N (N mappings)", "contiguous", set_layouts },
 	{ "placement", "suite", "LIST", "child's CPU: same-cpu, other-cpu, any", "same-cpu", set_placements },
-	{ "exec", "suite", "PROGRAM", "what an exec'ing child runs: helper, or an absolute path", "helper", set_exec },
+	{ "exec", "suite", "PROGRAM",
+	  "what an exec'ing child runs: helper (freestanding), helper-glibc (static glibc), or an absolute path", "helper",
+	  set_exec },
 	{ "write_heap_limit", "suite", "SIZE", "measure writes (ratio > 0) on heaps up to this only, or none", "none",
 	  set_write_heap_limit },
 	{ "warmup", "sampling", "N", "iterations run first and not kept", "2", set_warmup },

@@ -17,10 +17,69 @@
 
 #include "util.h"
 
-/* Reasons tlb:tlb_flush records, from the tracepoint's format (enum tlb_flush_reason). */
-static const char *const flush_reasons[] = {
-	"task_switch", "remote_shootdown", "local_shootdown", "local_mm_shootdown", "remote_ipi_send",
+/*
+ * Reasons tlb:tlb_flush records (enum tlb_flush_reason) when the running
+ * kernel's format cannot be read: what kernels from 4.x to 6.x declared.
+ * Otherwise the format decides (6.18 adds "remote wrong CPU").
+ */
+static const struct symbolic_value fallback_flush_reasons[] = {
+	{ 0, "flush on task switch", "task_switch" }, { 1, "remote shootdown", "remote_shootdown" },
+	{ 2, "local shootdown", "local_shootdown" },  { 3, "local MM shootdown", "local_mm_shootdown" },
+	{ 4, "remote IPI send", "remote_ipi_send" },
 };
+
+/* "local MM shootdown" as a column suffix, local_mm_shootdown; "flush on task switch" keeps its old name, task_switch. */
+static void symbolic_column(const char *text, char *column, size_t size)
+{
+	size_t used = 0;
+	if (strncmp(text, "flush on ", 9) == 0)
+		text += 9;
+	for (const char *c = text; *c && used + 1 < size; c++)
+		column[used++] = isalnum((unsigned char)*c) ? (char)tolower((unsigned char)*c) : '_';
+	column[used] = '\0';
+}
+
+size_t symbolic_values_parse(const char *format, const char *field, struct symbolic_value *values, size_t max)
+{
+	char opening[96];
+	snprintf(opening, sizeof opening, "__print_symbolic(REC->%s,", field);
+	const char *cursor = strstr(format, opening);
+	size_t count = 0;
+	if (!cursor)
+		return 0;
+	cursor += strlen(opening);
+	/* { N, "text" } pairs until the closing parenthesis */
+	for (;;) {
+		long value;
+		int used = 0;
+		char text[48];
+		while (*cursor == ' ' || *cursor == ',')
+			cursor++;
+		if (count == max || sscanf(cursor, "{ %ld , \"%47[^\"]\" }%n", &value, text, &used) != 2 || used == 0)
+			return count;
+		values[count].value = value;
+		memcpy(values[count].text, text, sizeof text);
+		symbolic_column(text, values[count].column, sizeof values[count].column);
+		count++;
+		cursor += used;
+	}
+}
+
+/* The reasons of tlb:tlb_flush as the running kernel declares them, or the fallback table. */
+static size_t flush_reasons(struct symbolic_value *reasons, size_t max)
+{
+	const char *events = tracefs_events_dir();
+	char *path = events ? xasprintf("%s/tlb/tlb_flush/format", events) : NULL;
+	char *format = path ? read_text_file(path) : NULL;
+	size_t count = format ? symbolic_values_parse(format, "reason", reasons, max) : 0;
+	free(path);
+	free(format);
+	if (count)
+		return count;
+	count = sizeof fallback_flush_reasons / sizeof fallback_flush_reasons[0];
+	memcpy(reasons, fallback_flush_reasons, sizeof fallback_flush_reasons);
+	return count;
+}
 
 const char *tracefs_events_dir(void)
 {
@@ -278,13 +337,16 @@ static void finish_event(struct event *event, struct event_encoding *encoding, c
 /* tlb:tlb_flush: the total, then one event per reason, with a tracepoint filter each. */
 static int add_flush_events(struct event_set *set, const struct event_encoding *base, char *why, size_t why_size)
 {
-	for (size_t reason = 0; reason < sizeof flush_reasons / sizeof flush_reasons[0]; reason++) {
+	struct symbolic_value reasons[MAX_FLUSH_REASONS];
+	size_t count = flush_reasons(reasons, MAX_FLUSH_REASONS);
+	for (size_t i = 0; i < count; i++) {
 		struct event_encoding encoding = *base;
 		struct event *event = add_event(set, "tlb:tlb_flush", why, why_size);
 		if (!event)
 			return -1;
-		snprintf(encoding.filter, sizeof encoding.filter, "reason==%zu", reason);
-		finish_event(event, &encoding, flush_reasons[reason]);
+		snprintf(encoding.filter, sizeof encoding.filter, "reason==%ld", reasons[i].value);
+		finish_event(event, &encoding, reasons[i].column);
+		event->meaning = xasprintf("reason %ld: %s", reasons[i].value, reasons[i].text);
 	}
 	return 0;
 }
@@ -331,6 +393,7 @@ void events_free(struct event_set *set)
 		free(event->qualified);
 		free(event->not_counted);
 		free(event->note);
+		free(event->meaning);
 	}
 	memset(set, 0, sizeof *set);
 }

@@ -21,6 +21,7 @@ struct event {
 	char *qualified;     /* libpfm's fully qualified name, or the tracepoint and its filter */
 	char *not_counted;   /* why it cannot be counted here, NULL if it can */
 	char *note;          /* a limit on what is counted (user space only), or NULL */
+	char *meaning;       /* what the kernel calls it (a tlb_flush reason, from the tracepoint's format), or NULL */
 	bool user_only;
 };
 
@@ -53,6 +54,19 @@ void events_free(struct event_set *set);
 
 /* Prints which of a catalogue of useful events this machine can count, and why not. */
 void events_list(FILE *out);
+
+/*
+ * The reasons a tracepoint's format declares for a field printed with
+ * __print_symbolic (tlb_flush's reason): each value and its text, in order.
+ * Returns how many (at most max); 0 when the format has none.
+ */
+#define MAX_FLUSH_REASONS 16
+struct symbolic_value {
+	long value;
+	char text[48];       /* "remote wrong CPU" */
+	char column[48];     /* "remote_wrong_cpu" */
+};
+size_t symbolic_values_parse(const char *format, const char *field, struct symbolic_value *values, size_t max);
 
 /* The tracefs events directory, or NULL when tracefs is not mounted. */
 const char *tracefs_events_dir(void);

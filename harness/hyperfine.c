@@ -20,7 +20,8 @@ extern char **environ;
 
 const char *command_program(const char *command, const struct sampler_paths *paths)
 {
-	return strcmp(command, "helper") == 0 ? paths->helper : command;
+	const char *helper = named_helper(command, paths);
+	return helper ? helper : command;
 }
 
 /*

@@ -71,18 +71,31 @@ static const char *suite_rule(const struct cell *cell, const struct suite_config
 	return NULL;
 }
 
-/* A cell that writes nothing is measured once, with the first writer, pattern and ratio. */
+/* The first of the suite's ratios at which this cell writes nothing (0 at a 1M heap, whatever comes before it). */
+static double first_silent_ratio(const struct cell *cell, const struct suite_config *config)
+{
+	struct cell probe = *cell;
+	for (size_t r = 0; r < config->ratio_count; r++) {
+		probe.write_ratio = config->ratios[r];
+		if (!cell_pages_written(&probe))
+			return config->ratios[r];
+	}
+	return cell->write_ratio;
+}
+
+/* A cell that writes nothing is measured once: with the first writer and pattern, at the first ratio that writes nothing. */
 static const char *duplicate_rule(const struct cell *cell, const struct suite_config *config,
 				  uint64_t pages_written, char *why, size_t why_size)
 {
 	if (pages_written)
 		return NULL;
+	double silent_ratio = first_silent_ratio(cell, config);
 	bool first_values = cell->writer == config->writers[0] && cell->pattern == config->patterns[0] &&
-			    cell->write_ratio == config->ratios[0];
+			    cell->write_ratio == silent_ratio;
 	if (first_values)
 		return NULL;
 	snprintf(why, why_size, "writes nothing: measured once, as writer=%s pattern=%s ratio=%g",
-		 writer_names[config->writers[0]], pattern_names[config->patterns[0]], config->ratios[0]);
+		 writer_names[config->writers[0]], pattern_names[config->patterns[0]], silent_ratio);
 	return why;
 }
 

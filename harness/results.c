@@ -32,15 +32,17 @@ void results_add(struct run_results *results, const struct cell *cell, const str
 	summary->columns = result->samples.columns;
 	if (result->child_page_tables_kib)
 		summary->child_page_tables_kib = (double)result->child_page_tables_kib;
-	/* timings and rusage from the plain iterations, perf counts from the counted ones */
+	/* timings and rusage from the plain iterations, perf counts from the counted ones; rounds are clusters */
+	double *rounds = sample_column_where(&result->samples, COLUMN_ROUND, false);
 	for (size_t column = 0; column < result->samples.columns; column++) {
 		bool counted = column >= FIXED_COLUMNS;
 		double *values = sample_column_where(&result->samples, column, counted);
 		if (column < PHASE_COUNT)
-			summarize(values, result->samples.rows, &summary->phases[column]);
+			summarize_rounds(values, rounds, result->samples.rows, &summary->phases[column]);
 		summary->medians[column] = median_of(values, result->samples.rows);
 		free(values);
 	}
+	free(rounds);
 	double *counted_roundtrip = sample_column_where(&result->samples, COLUMN_ROUNDTRIP_US, true);
 	summary->counted_roundtrip_us = median_of(counted_roundtrip, result->samples.rows);
 	free(counted_roundtrip);

@@ -5,9 +5,12 @@
 #define _GNU_SOURCE
 #include "run.h"
 
+#include <gsl/gsl_rng.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "bundle.h"
 #include "bundle_load.h"
@@ -62,7 +65,7 @@ static void measure_round(struct run *run, struct cell_progress *progress, size_
 	if (primitive_table[cell->primitive]->external)
 		measure_command(cell, &run->config, &run->events, &run->paths, &result);
 	else
-		measure_cell(cell, &run->config, &run->events, &run->paths, round, &result);
+		measure_cell(cell, &run->config, &run->events, &run->paths, round, &progress->total.samples, &result);
 	if (!result.interrupted) {
 		cell_result_merge(&progress->total, &result);
 		progress->rounds_done++;
@@ -91,14 +94,39 @@ static void record_cells(struct run *run, struct cell_progress *progress)
 	}
 }
 
-/* Round after round, every cell: a cell's samples come from moments spread over the run. */
+/* order[0..count) shuffled (Fisher-Yates) by rng. */
+static void shuffle(size_t *order, size_t count, gsl_rng *rng)
+{
+	for (size_t i = count; i > 1; i--) {
+		size_t j = gsl_rng_uniform_int(rng, i), kept = order[i - 1];
+		order[i - 1] = order[j];
+		order[j] = kept;
+	}
+}
+
+/*
+ * Round after round, every cell, in an order shuffled anew each round (the
+ * seed is in meta.json): a cell's samples come from moments spread over the
+ * run, and drift of the machine does not line up with the plan's order.
+ */
 static void run_cells(struct run *run)
 {
 	struct cell_progress *progress = xcalloc(run->plan.count, sizeof *progress);
-	for (unsigned round = 0; round < run->config.rounds && !stop_requested; round++)
-		for (size_t i = 0; i < run->plan.count && !stop_requested; i++)
-			if (cell_wanted(run, &progress[i], i, round))
-				measure_round(run, &progress[i], i, round);
+	size_t *order = xcalloc(run->plan.count ? run->plan.count : 1, sizeof *order);
+	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+	unsigned long seed = (unsigned long)time(NULL) ^ ((unsigned long)getpid() << 16);
+	gsl_rng_set(rng, seed);
+	json_object_set_new(run->bundle.meta, "cell_order_seed", json_integer((json_int_t)seed));
+	for (unsigned round = 0; round < run->config.rounds && !stop_requested; round++) {
+		for (size_t i = 0; i < run->plan.count; i++)
+			order[i] = i;
+		shuffle(order, run->plan.count, rng);
+		for (size_t k = 0; k < run->plan.count && !stop_requested; k++)
+			if (cell_wanted(run, &progress[order[k]], order[k], round))
+				measure_round(run, &progress[order[k]], order[k], round);
+	}
+	gsl_rng_free(rng);
+	free(order);
 	progress_finish(&run->progress);
 	record_cells(run, progress);
 	for (size_t i = 0; i < run->plan.count; i++)
@@ -181,7 +209,8 @@ int run_suite(struct suite_config *config, bool events_typed, const char *output
 	plan_build(&run.plan, &run.config);
 	char *worker = xasprintf("%s/spawnbench-worker", binary_dir());
 	char *helper = xasprintf("%s/spawnbench-helper", binary_dir());
-	run.paths = (struct sampler_paths){ worker, helper };
+	char *helper_glibc = xasprintf("%s/spawnbench-helper-glibc", binary_dir());
+	run.paths = (struct sampler_paths){ worker, helper, helper_glibc };
 	worker_link_install_signal_handlers();
 	if (bundle_open(&run.bundle, output_dir, &run.config, &run.events, argc, argv, why, sizeof why) != 0)
 		die_bad_input("%s", why);
@@ -195,6 +224,7 @@ int run_suite(struct suite_config *config, bool events_typed, const char *output
 	topology_close();
 	free(worker);
 	free(helper);
+	free(helper_glibc);
 	return status;
 }
 

@@ -94,6 +94,11 @@ static void set_status(struct cell_result *result, enum cell_status status, cons
 	va_end(args);
 }
 
+const char *named_helper(const char *command, const struct sampler_paths *paths)
+{
+	return strcmp(command, "helper") == 0 ? paths->helper : strcmp(command, "helper-glibc") == 0 ? paths->helper_glibc : NULL;
+}
+
 #define WORKER_ARGV_MAX (40 + MAX_COMMAND_WORDS + 2 * MAX_RUN_EVENTS)
 
 /* argv for the worker; strings live in storage (freed by the caller). */
@@ -116,7 +121,9 @@ static char **worker_argv(const struct cell *cell, const struct event_set *event
 		ARG(xasprintf("--move-to-cpu=%d", child_cpu));
 	char **words = NULL;
 	char why[128];
-	if (cell->command && shell_words_split(cell->command, &words, MAX_COMMAND_WORDS, why, sizeof why) > 0) {
+	if (cell->command && named_helper(cell->command, paths)) {
+		ARG(xasprintf("--helper=%s", named_helper(cell->command, paths)));
+	} else if (cell->command && shell_words_split(cell->command, &words, MAX_COMMAND_WORDS, why, sizeof why) > 0) {
 		/* an exec cell's program, when not spawnbench's helper: checked when the suite was read */
 		for (char **word = words; *word; word++)
 			ARG(xasprintf("--exec-word=%s", *word));
@@ -175,6 +182,7 @@ struct sampling {
 	struct cell_result *result;
 	size_t counted_events;
 	bool worker_gone;            /* its output closed: reap it and say how it ended */
+	const struct sample_table *earlier;  /* the cell's earlier rounds, or NULL */
 };
 
 /* Runs count iterations (counted: with the events open); keep: store them. 0, or -1 with the status set. */
@@ -207,19 +215,41 @@ static int run_batch(struct sampling *s, unsigned long count, bool keep, bool co
 	return 0;
 }
 
+/* Appends table's plain roundtrip values and their rounds to values and rounds from index used; the new count. */
+static size_t append_roundtrips(const struct sample_table *table, double *values, double *rounds, size_t used)
+{
+	for (size_t row = 0; table && row < table->rows; row++) {
+		const double *sample = sample_row(table, row);
+		values[used] = sample[COLUMN_COUNTED] != 0 ? NAN : sample[COLUMN_ROUNDTRIP_US];
+		rounds[used++] = sample[COLUMN_ROUND];
+	}
+	return used;
+}
+
+/*
+ * Whether this round may stop: the roundtrip's interval over every round so
+ * far, rounds as clusters (as summary.csv will give it), is within the
+ * target; or the rounds disagree (most of the variance lies between
+ * workers), where more iterations of this worker cannot narrow the interval
+ * and the next rounds' fresh workers can.
+ */
 static bool precise_enough(const struct sampling *s)
 {
 	const struct sample_table *table = &s->result->samples;
 	if (table->rows < s->min_iterations)
 		return false;
-	double *roundtrip = sample_column_where(table, COLUMN_ROUNDTRIP_US, false);
+	size_t capacity = table->rows + (s->earlier ? s->earlier->rows : 0);
+	double *values = xmalloc(capacity * sizeof *values), *rounds = xmalloc(capacity * sizeof *rounds);
+	size_t count = append_roundtrips(table, values, rounds, append_roundtrips(s->earlier, values, rounds, 0));
 	struct summary summary;
-	summarize(roundtrip, table->rows, &summary);
-	free(roundtrip);
-	if (summary.n < s->min_iterations)
-		return false;
+	summarize_rounds(values, rounds, count, &summary);
+	free(values);
+	free(rounds);
 	double half_width = (summary.ci_high - summary.ci_low) / 2;
-	return !isnan(half_width) && half_width <= s->config->ci_target * summary.median;
+	if (!isnan(half_width) && half_width <= s->config->ci_target * summary.median)
+		return true;
+	/* three rounds at least before the spread between them is believed */
+	return summary.rounds >= 3 && summary.between_share > 0.5;
 }
 
 /* Batches until the CI target, the budget or the maximum count. */
@@ -312,7 +342,7 @@ static void run_worker(struct sampling *s, char **argv, const struct placement_p
 	}
 	converse(s);
 	if (s->worker_gone) {
-		worker_link_finish(&s->link, why, sizeof why);
+		worker_link_finish(&s->link, s->config->timeout_seconds, why, sizeof why);
 		if (why[0])
 			set_status(s->result, CELL_FAILED, "%s", why);
 		return;
@@ -322,7 +352,7 @@ static void run_worker(struct sampling *s, char **argv, const struct placement_p
 		return;
 	}
 	worker_link_send(&s->link, "quit\n");
-	worker_link_finish(&s->link, why, sizeof why);
+	worker_link_finish(&s->link, s->config->timeout_seconds, why, sizeof why);
 	if (why[0])
 		set_status(s->result, CELL_FAILED, "%s", why);
 }
@@ -334,10 +364,11 @@ static unsigned long round_share(unsigned long total, unsigned long rounds)
 }
 
 void measure_cell(const struct cell *cell, const struct suite_config *config, const struct event_set *events,
-		  const struct sampler_paths *paths, unsigned round, struct cell_result *result)
+		  const struct sampler_paths *paths, unsigned round, const struct sample_table *earlier,
+		  struct cell_result *result)
 {
 	struct placement_plan placement;
-	struct sampling s = { .cell = cell, .config = config, .round = round, .result = result,
+	struct sampling s = { .cell = cell, .config = config, .round = round, .result = result, .earlier = earlier,
 			      .counted_events = counted_events(events),
 			      .budget_seconds = config->budget_seconds / (double)config->rounds,
 			      .min_iterations = round_share(config->min_iterations, config->rounds),

@@ -73,8 +73,12 @@ struct cell_result {
 
 struct sampler_paths {
 	const char *worker;
-	const char *helper;
+	const char *helper;         /* freestanding: "start" ends at its first instruction */
+	const char *helper_glibc;   /* static glibc: "start" ends in main, after glibc's start-up */
 };
+
+/* The helper a cell's command names ("helper-glibc"), or NULL when the command is a program of its own. */
+const char *named_helper(const char *command, const struct sampler_paths *paths);
 
 /* Memory a cell needs: the heap, what its writes may copy, and a margin. */
 uint64_t cell_memory_needed(const struct cell *cell);
@@ -82,9 +86,12 @@ uint64_t cell_memory_needed(const struct cell *cell);
 /*
  * One round of a cell: a fresh worker, the round's share of the budget, of
  * the minimum and of the maximum count (config->rounds rounds in all).
+ * earlier: the cell's samples from the rounds before (its stopping rule
+ * judges the interval of all its rounds as clusters), or NULL.
  */
 void measure_cell(const struct cell *cell, const struct suite_config *config, const struct event_set *events,
-		  const struct sampler_paths *paths, unsigned round, struct cell_result *result);
+		  const struct sampler_paths *paths, unsigned round, const struct sample_table *earlier,
+		  struct cell_result *result);
 
 /* Appends round's samples to the cell's accumulated result (status and worker facts from the round). */
 void cell_result_merge(struct cell_result *total, const struct cell_result *round);

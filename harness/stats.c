@@ -2,6 +2,8 @@
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_fit.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
@@ -11,6 +13,8 @@
 #include "util.h"
 
 #define OUTLIER_MADS 3.0
+#define CLUSTER_RESAMPLES 2000
+#define MAX_SUMMARY_ROUNDS 128
 
 bool median_ci_ranks(size_t n, size_t *lo, size_t *hi)
 {
@@ -52,6 +56,8 @@ void summarize(const double *values, size_t count, struct summary *out)
 	double *sorted = xmalloc((count ? count : 1) * sizeof *sorted);
 	size_t n = copy_finite(values, count, sorted);
 	out->n = n;
+	out->rounds = n > 0;
+	out->between_share = NAN;
 	out->median = out->ci_low = out->ci_high = out->mean = out->stddev = NAN;
 	out->min = out->p90 = out->p99 = out->max = NAN;
 	if (n > 0) {
@@ -97,4 +103,137 @@ bool fit_line(const double *x, const double *y, size_t n, struct linear_fit *fit
 		total += (y[i] - mean) * (y[i] - mean);
 	fit->r2 = total > 0 ? 1 - residual_sum / total : 1;
 	return true;
+}
+
+/* One round's values, sorted. */
+struct round_values {
+	double *sorted;
+	size_t n;
+	double median;
+};
+
+/* Groups the finite values by round; returns how many rounds gave any. */
+static size_t group_rounds(const double *values, const double *round, size_t count, struct round_values *rounds)
+{
+	size_t k = 0;
+	for (size_t r = 0; r < MAX_SUMMARY_ROUNDS; r++) {
+		size_t n = 0;
+		for (size_t i = 0; i < count; i++)
+			n += !isnan(values[i]) && round[i] == (double)r;
+		if (!n)
+			continue;
+		rounds[k].sorted = xmalloc(n * sizeof *rounds[k].sorted);
+		rounds[k].n = 0;
+		for (size_t i = 0; i < count; i++)
+			if (!isnan(values[i]) && round[i] == (double)r)
+				rounds[k].sorted[rounds[k].n++] = values[i];
+		gsl_sort(rounds[k].sorted, 1, n);
+		rounds[k].median = gsl_stats_median_from_sorted_data(rounds[k].sorted, 1, n);
+		k++;
+	}
+	return k;
+}
+
+struct weighted_value {
+	double value, weight;
+};
+
+static int by_value(const void *a, const void *b)
+{
+	double x = ((const struct weighted_value *)a)->value, y = ((const struct weighted_value *)b)->value;
+	return (x > y) - (x < y);
+}
+
+/* The median of the rounds' equal mixture: each value weighs 1/(its round's count). */
+static double mixture_median(const struct round_values *rounds, size_t k)
+{
+	size_t total = 0, used = 0;
+	for (size_t r = 0; r < k; r++)
+		total += rounds[r].n;
+	struct weighted_value *all = xmalloc(total * sizeof *all);
+	for (size_t r = 0; r < k; r++)
+		for (size_t i = 0; i < rounds[r].n; i++)
+			all[used++] = (struct weighted_value){ rounds[r].sorted[i], 1.0 / (double)rounds[r].n };
+	qsort(all, total, sizeof *all, by_value);
+	double half = k / 2.0, cumulative = 0, median = all[total - 1].value;
+	for (size_t i = 0; i < total; i++) {
+		cumulative += all[i].weight;
+		if (cumulative >= half - 1e-12) {
+			/* exactly half: midway to the next value, as an ordinary median of an even count */
+			median = fabs(cumulative - half) < 1e-12 && i + 1 < total ? (all[i].value + all[i + 1].value) / 2
+										  : all[i].value;
+			break;
+		}
+	}
+	free(all);
+	return median;
+}
+
+/*
+ * A resampled median of one round: the median of n draws with replacement
+ * from its values is its quantile at a Beta((n+1)/2, (n+1)/2) point, so it
+ * is drawn at once instead of by drawing n values.
+ */
+static double resampled_round_median(const struct round_values *round, gsl_rng *rng)
+{
+	double a = ((double)round->n + 1) / 2, p = gsl_ran_beta(rng, a, a);
+	return gsl_stats_quantile_from_sorted_data(round->sorted, 1, round->n, p);
+}
+
+static int by_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/*
+ * The cluster bootstrap: each resample draws k rounds with replacement and
+ * a median for each from its sampling distribution; the statistic is their
+ * mean. Its 2.5% and 97.5% points, moved by the mixture median's distance
+ * from the rounds' mean median, bound the CI. The variance of the round
+ * medians beyond what their own sampling explains is the between-round part.
+ */
+static void cluster_interval(const struct round_values *rounds, size_t k, struct summary *out)
+{
+	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+	gsl_rng_set(rng, 20261129); /* fixed: the same samples give the same interval */
+	double *statistic = xmalloc(CLUSTER_RESAMPLES * sizeof *statistic), mean_median = 0, within = 0;
+	for (size_t r = 0; r < k; r++)
+		mean_median += rounds[r].median / (double)k;
+	for (size_t b = 0; b < CLUSTER_RESAMPLES; b++) {
+		double sum = 0;
+		for (size_t draw = 0; draw < k; draw++)
+			sum += resampled_round_median(&rounds[gsl_rng_uniform_int(rng, k)], rng);
+		statistic[b] = sum / (double)k;
+	}
+	qsort(statistic, CLUSTER_RESAMPLES, sizeof *statistic, by_double);
+	out->ci_low = out->median + statistic[(size_t)(0.025 * CLUSTER_RESAMPLES)] - mean_median;
+	out->ci_high = out->median + statistic[(size_t)(0.975 * CLUSTER_RESAMPLES) - 1] - mean_median;
+	/* the share of the round medians' spread that their own sampling does not explain */
+	double medians[MAX_SUMMARY_ROUNDS], draws[64];
+	for (size_t r = 0; r < k; r++) {
+		medians[r] = rounds[r].median;
+		for (size_t d = 0; d < 64; d++)
+			draws[d] = resampled_round_median(&rounds[r], rng);
+		within += gsl_stats_variance(draws, 1, 64) / (double)k;
+	}
+	double spread = gsl_stats_variance(medians, 1, k), between = fmax(0, spread - within);
+	out->between_share = between + within > 0 ? between / (between + within) : 0;
+	free(statistic);
+	gsl_rng_free(rng);
+}
+
+void summarize_rounds(const double *values, const double *round, size_t count, struct summary *out)
+{
+	summarize(values, count, out);
+	struct round_values rounds[MAX_SUMMARY_ROUNDS];
+	size_t k = out->n ? group_rounds(values, round, count, rounds) : 0;
+	out->rounds = k;
+	if (k > 1) {
+		out->median = mixture_median(rounds, k);
+		if (out->n >= 6)
+			cluster_interval(rounds, k, out);
+	}
+	for (size_t r = 0; r < k; r++)
+		free(rounds[r].sorted);
 }

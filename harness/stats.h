@@ -7,7 +7,9 @@
 
 struct summary {
 	size_t n;                   /* values that were not NaN */
-	double median, ci_low, ci_high;   /* distribution-free 95% CI; NaN when n < 6 */
+	double median, ci_low, ci_high;   /* 95% CI; NaN when n < 6 (see summarize_rounds) */
+	size_t rounds;              /* rounds (fresh workers) the values came from */
+	double between_share;       /* share of the median's variance between rounds, 0..1; NaN with one round */
 	double mean, stddev, min, p90, p99, max;
 	size_t outliers;            /* beyond 3 scaled MADs from the median */
 };
@@ -21,6 +23,17 @@ bool median_ci_ranks(size_t n, size_t *lo, size_t *hi);
 
 /* Summarises values[0..n), skipping NaN. */
 void summarize(const double *values, size_t n, struct summary *out);
+
+/*
+ * Summarises values[0..n) taken in rounds (round[i] is value i's round),
+ * rounds as clusters, each weighing the same however many values it gave:
+ * the median is that of the rounds' equal mixture, and its 95% CI a cluster
+ * bootstrap (rounds drawn with replacement, each with its own median drawn
+ * from its sampling distribution), so drift between rounds widens the
+ * interval. With one round, the distribution-free CI of summarize. The other
+ * fields are those of the pooled values.
+ */
+void summarize_rounds(const double *values, const double *round, size_t n, struct summary *out);
 
 /* Median of values[0..n), skipping NaN; NaN if none. */
 double median_of(const double *values, size_t n);

@@ -2,10 +2,12 @@
 #include "util.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -150,4 +152,17 @@ const char *project_root(void)
 		strip_last_component(root);
 	}
 	return root;
+}
+
+bool wait_bounded(pid_t pid, int *status, double seconds)
+{
+	double deadline = monotonic_seconds() + seconds;
+	for (;;) {
+		pid_t got = waitpid(pid, status, WNOHANG);
+		if (got == pid || (got < 0 && errno != EINTR))
+			return true;
+		if (monotonic_seconds() > deadline)
+			return false;
+		usleep(2000);
+	}
 }

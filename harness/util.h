@@ -3,8 +3,10 @@
 #define SPAWNBENCH_UTIL_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdnoreturn.h>
+#include <sys/types.h>
 
 /* Exit statuses, as the README lists them. */
 enum exit_status {
@@ -31,6 +33,9 @@ char *trim(char *text);
 
 /* Reads a whole small file (e.g. under /proc) without its trailing newline; NULL if unreadable. */
 char *read_text_file(const char *path);
+
+/* Waits for the child pid at most seconds (status as waitpid sets it); false if it still runs then. */
+bool wait_bounded(pid_t pid, int *status, double seconds);
 
 /* CLOCK_MONOTONIC in seconds. */
 double monotonic_seconds(void);

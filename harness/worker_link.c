@@ -17,9 +17,6 @@
 
 #include "util.h"
 
-/* How long a worker may take to exit once it has said its last line. */
-#define WORKER_EXIT_SECONDS 10
-
 volatile sig_atomic_t stop_requested;
 
 static void request_stop(int signal_number)
@@ -155,20 +152,6 @@ static void kill_and_reap_group(pid_t group)
 		;
 }
 
-/* Waits for pid at most seconds; false if it is still running then. */
-static bool wait_bounded(pid_t pid, int *status, double seconds)
-{
-	double deadline = monotonic_seconds() + seconds;
-	for (;;) {
-		pid_t got = waitpid(pid, status, WNOHANG);
-		if (got == pid || (got < 0 && errno != EINTR))
-			return true;
-		if (monotonic_seconds() > deadline)
-			return false;
-		usleep(2000);
-	}
-}
-
 void reap_orphans(void)
 {
 	DIR *proc = opendir("/proc");
@@ -206,11 +189,11 @@ void worker_link_kill(struct worker_link *link)
 	link->pid = 0;
 }
 
-void worker_link_finish(struct worker_link *link, char *why, size_t why_size)
+void worker_link_finish(struct worker_link *link, double timeout_seconds, char *why, size_t why_size)
 {
 	int status = 0;
 	close_pipes(link);
-	bool exited = wait_bounded(link->pid, &status, WORKER_EXIT_SECONDS);
+	bool exited = wait_bounded(link->pid, &status, timeout_seconds);
 	if (!exited) {
 		kill(link->pid, SIGKILL);
 		while (waitpid(link->pid, &status, 0) < 0 && errno == EINTR)
@@ -221,7 +204,8 @@ void worker_link_finish(struct worker_link *link, char *why, size_t why_size)
 	link->pid = 0;
 	why[0] = '\0';
 	if (!exited)
-		snprintf(why, why_size, "the worker did not exit within %d s of its last word: killed", WORKER_EXIT_SECONDS);
+		snprintf(why, why_size, "the worker did not exit within %.0f s (--timeout) of its last word: killed",
+			 timeout_seconds);
 	else if (WIFSIGNALED(status))
 		snprintf(why, why_size, "worker killed by signal %d (%s)%s", WTERMSIG(status), strsignal(WTERMSIG(status)),
 			 WTERMSIG(status) == SIGKILL ? ": out of memory? see dmesg" : "");

@@ -39,6 +39,6 @@ void worker_link_kill(struct worker_link *link);
 void reap_orphans(void);
 /* Waits a bounded time for the worker to exit, then kills what is left of its group;
  * "" or what went wrong, in words, in why. */
-void worker_link_finish(struct worker_link *link, char *why, size_t why_size);
+void worker_link_finish(struct worker_link *link, double timeout_seconds, char *why, size_t why_size);
 
 #endif

@@ -17,7 +17,7 @@
 #include "samples_load.h"
 #include "table.h"
 
-static char directory[] = "/tmp/spawnbench-fuzz.XXXXXX";
+static char directory[4096];
 static FILE *sink;
 
 /* Writes the next part of the input (up to "\n%%%%\n" or the end) into DIR/name. */
@@ -38,8 +38,12 @@ static const uint8_t *write_part(const char *name, const uint8_t *data, const ui
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (!sink && (!mkdtemp(directory) || !(sink = fopen("/dev/null", "w"))))
-		abort();
+	if (!sink) { /* a private directory under $TMPDIR (tests/fuzz/run.sh sets its own) */
+		const char *tmp = getenv("TMPDIR");
+		snprintf(directory, sizeof directory, "%s/spawnbench-fuzz.XXXXXX", tmp ? tmp : "/tmp");
+		if (!mkdtemp(directory) || !(sink = fopen("/dev/null", "w")))
+			abort();
+	}
 	const uint8_t *end = data + size;
 	data = write_part("meta.json", data, end);
 	data = write_part("summary.csv", data, end);

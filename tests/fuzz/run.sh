@@ -8,10 +8,11 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 seconds=$1
 shift
 scratch=$(mktemp -d /tmp/spawnbench-fuzz-corpus.XXXXXX)
-trap 'rm -rf "$scratch" /tmp/spawnbench-fuzz.??????' EXIT
+trap 'rm -rf "$scratch"' EXIT
+export TMPDIR=$scratch # fuzz_bundle writes its bundles there
 failed=0 passed=0
 for target in "$@"; do
-	mkdir -p "$scratch/$target"
+	mkdir -p "$scratch/$target" # new inputs: a directory of their own, not under TMPDIR's bundle
 	log=$here/build-fuzz/$target.log
 	"$here/build-fuzz/fuzz_$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
 		-artifact_prefix="$here/build-fuzz/$target-" "$scratch/$target" "$here/tests/fuzz/corpus/$target" >"$log" 2>&1

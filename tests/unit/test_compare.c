@@ -18,8 +18,8 @@
 static void test_kernel_version_order(void **state)
 {
 	(void)state;
-	static const char *const ordered[] = { "4.19.0", "5.15", "6.1.0-57", "6.1.0-58-amd64", "6.9.2", "6.12.117",
-					       "6.18.44", "6.18.44-fc-v857" };
+	static const char *const ordered[] = { "not a release" /* no numbers: 0, before every release */, "4.19.0", "5.15", "6.1-rc1", "6.1-rc2", "6.1", "6.1.0-57", "6.1.0-58-amd64",
+					       "6.1.1", "6.2-rc1", "6.2", "6.9.2", "6.12.117", "6.18.44", "6.18.44-fc-v857" };
 	size_t count = sizeof ordered / sizeof ordered[0];
 	for (size_t i = 0; i < count; i++)
 		for (size_t j = 0; j < count; j++) {
@@ -77,14 +77,29 @@ static void test_scaled_samples_regress(void **state)
 	free(b);
 }
 
+static void test_verdicts_at_the_threshold(void **state)
+{
+	(void)state;
+	static const struct { struct ratio_ci ci; enum verdict verdict; } cases[] = {
+		{ { 1.00, 0.97, 1.03 }, VERDICT_UNCHANGED },    { { 1.05, 1.02, 1.08 }, VERDICT_INCONCLUSIVE },
+		{ { 1.10, 1.06, 1.14 }, VERDICT_REGRESSION },   { { 0.95, 0.92, 0.98 }, VERDICT_INCONCLUSIVE },
+		{ { 0.90, 0.86, 0.94 }, VERDICT_IMPROVEMENT },  { { 1.00, 0.80, 1.20 }, VERDICT_INCONCLUSIVE },
+		{ { 1.00, 0.95, 1.05 }, VERDICT_UNCHANGED },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		if (judge(&cases[i].ci, 0.05) != cases[i].verdict)
+			fail_msg("case %zu: [%.2f, %.2f] gave %d", i, cases[i].ci.low, cases[i].ci.high, judge(&cases[i].ci, 0.05));
+}
+
 static void test_noise_is_not_flagged(void **state)
 {
 	(void)state;
-	/* independent draws from one distribution, in many seeds: never a verdict */
+	/* independent draws from one distribution, in many seeds: never a regression or an improvement */
 	for (unsigned long seed = 10; seed < 30; seed++) {
 		double *a = lognormal(300, 100, 0.2, seed), *b = lognormal(300, 100, 0.2, seed + 1000);
 		struct ratio_ci ci = compare_one_round(a, b, 300);
-		if (judge(&ci, 0.05) != VERDICT_UNCHANGED)
+		enum verdict verdict = judge(&ci, 0.05);
+		if (verdict == VERDICT_REGRESSION || verdict == VERDICT_IMPROVEMENT)
 			fail_msg("seed %lu: ratio %.3f [%.3f, %.3f] flagged", seed, ci.ratio, ci.low, ci.high);
 		free(a);
 		free(b);
@@ -106,7 +121,7 @@ static void test_rounds_widen_the_interval(void **state)
 	struct ratio_ci grouped;
 	bootstrap_ratio(&old_groups, &new_groups, COMPARE_RESAMPLES, &grouped);
 	assert_true(grouped.high - grouped.low > 0.1); /* the drift is inside the interval */
-	assert_int_equal(judge(&grouped, 0.05), VERDICT_UNCHANGED);
+	assert_int_equal(judge(&grouped, 0.05), VERDICT_INCONCLUSIVE); /* not a regression: the data cannot tell */
 	free(a);
 	free(b);
 	free(base);
@@ -116,6 +131,7 @@ const struct CMUnitTest compare_tests[] = {
 	cmocka_unit_test(test_kernel_version_order),
 	cmocka_unit_test(test_identical_samples_are_unchanged),
 	cmocka_unit_test(test_scaled_samples_regress),
+	cmocka_unit_test(test_verdicts_at_the_threshold),
 	cmocka_unit_test(test_noise_is_not_flagged),
 	cmocka_unit_test(test_rounds_widen_the_interval),
 };

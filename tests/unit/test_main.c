@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
 
 #include "config.h"
 #include "parse.h"
@@ -167,6 +169,60 @@ static void test_median_ci_ranks(void **state)
 	}
 }
 
+/* count values around median (lognormal, sigma), round r of them shifted by factor when r == shifted_round. */
+static void rounds_of(double *values, double *round, size_t rounds, size_t per_round, double median, size_t shifted_round,
+		      double factor, unsigned long seed)
+{
+	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+	gsl_rng_set(rng, seed);
+	for (size_t r = 0; r < rounds; r++)
+		for (size_t i = 0; i < per_round; i++) {
+			values[r * per_round + i] = median * exp(gsl_ran_gaussian(rng, 0.05)) * (r == shifted_round ? factor : 1);
+			round[r * per_round + i] = (double)r;
+		}
+	gsl_rng_free(rng);
+}
+
+static void test_rounds_are_clusters(void **state)
+{
+	(void)state;
+	enum { ROUNDS = 5, PER_ROUND = 200, N = ROUNDS * PER_ROUND };
+	double values[N], round[N];
+	struct summary pooled, clustered;
+	/* one round of five landed in another mode of the machine (x1.5): the interval must say so */
+	rounds_of(values, round, ROUNDS, PER_ROUND, 100, 2, 1.5, 1);
+	summarize(values, N, &pooled);
+	summarize_rounds(values, round, N, &clustered);
+	assert_int_equal(clustered.rounds, 5);
+	assert_true(clustered.ci_high - clustered.ci_low > 5 * (pooled.ci_high - pooled.ci_low));
+	assert_true(clustered.ci_low <= clustered.median && clustered.median <= clustered.ci_high);
+	assert_true(clustered.between_share > 0.9);
+	/* no drift: about the pooled precision, and little of the variance between rounds */
+	rounds_of(values, round, ROUNDS, PER_ROUND, 100, ROUNDS, 1, 2);
+	summarize(values, N, &pooled);
+	summarize_rounds(values, round, N, &clustered);
+	assert_true(clustered.ci_high - clustered.ci_low < 3 * (pooled.ci_high - pooled.ci_low));
+	assert_true(fabs(clustered.median - pooled.median) < 0.01 * pooled.median);
+	/* each round weighs the same however many values it gave: 1000 at 10 and 10 at 20 have median 15 */
+	double uneven[1010], uneven_round[1010];
+	for (size_t i = 0; i < 1010; i++) {
+		uneven[i] = i < 1000 ? 10 : 20;
+		uneven_round[i] = i < 1000 ? 0 : 1;
+	}
+	summarize_rounds(uneven, uneven_round, 1010, &clustered);
+	assert_true(clustered.median == 15);
+	summarize(uneven, 1010, &pooled);
+	assert_true(pooled.median == 10);
+	/* one round: the distribution-free interval of that round */
+	for (size_t i = 0; i < N; i++)
+		round[i] = 0;
+	summarize(values, N, &pooled);
+	summarize_rounds(values, round, N, &clustered);
+	assert_int_equal(clustered.rounds, 1);
+	assert_true(clustered.ci_low == pooled.ci_low && clustered.ci_high == pooled.ci_high);
+	assert_true(isnan(clustered.between_share));
+}
+
 static void test_summarize(void **state)
 {
 	(void)state;
@@ -313,6 +369,16 @@ static void test_plan_counts(void **state)
 	   posix_spawn: exec only, ratio 0 only */
 	assert_int_equal(plan.measured, 3 * 2 + 2 * 2 + 2);
 	plan_free(&plan);
+	/* the no-write baseline exists whatever the ratios' order: 0.5 first, 0 after */
+	assert_int_equal(config_set(&config, NULL, "primitives", "fork", why, sizeof why), 0);
+	assert_int_equal(config_set(&config, NULL, "action", "exit", why, sizeof why), 0);
+	assert_int_equal(config_set(&config, NULL, "heap", "1M", why, sizeof why), 0);
+	assert_int_equal(config_set(&config, NULL, "ratios", "0.5, 0", why, sizeof why), 0);
+	plan_build(&plan, &config);
+	assert_int_equal(plan.measured, 2);
+	for (size_t i = 0; i < plan.count; i++)
+		assert_string_equal(plan.cells[i].not_applicable, "");
+	plan_free(&plan);
 	config_free(&config);
 }
 
@@ -327,6 +393,7 @@ int main(void)
 		cmocka_unit_test(test_config_loads),
 		cmocka_unit_test(test_median_ci_ranks),
 		cmocka_unit_test(test_summarize),
+		cmocka_unit_test(test_rounds_are_clusters),
 		cmocka_unit_test(test_fit_line),
 		cmocka_unit_test(test_not_applicable_rules),
 		cmocka_unit_test(test_sweeps),
