@@ -10,7 +10,9 @@
  *     -> ready rss_kb=N maps=N thp_bytes=N child_pte_kb=N
  *        (or "skip REASON" / "fail REASON")
  *     <- run N        -> N lines "s 0 CREATE START COW ROUNDTRIP CMIN CMAJ PMIN PMAJ"
- *                        (nanoseconds, "-" where a phase does not apply), then "end"
+ *                        (nanoseconds, "-" where a phase does not apply), then
+ *                        "end clone=SYSCALL thp_bytes=N" (the heap's huge pages now:
+ *                        a parent's writes after fork split them)
  *     <- count N      -> the same with the events open: "s 1 ... V/E/R ..." per event
  *     <- quit
  *
@@ -458,7 +460,9 @@ static void serve(struct worker *w)
 		}
 		if (counted)
 			counters_close(&w->counters);
-		fprintf(protocol_out, "end clone=%s\n", clone_used());
+		/* after the batch, outside every window: do the THP heap's pages stay huge? */
+		fprintf(protocol_out, "end clone=%s thp_bytes=%" PRIu64 "\n", clone_used(),
+			w->cell.backing == BACKING_THP ? anon_huge_bytes() : 0);
 		fflush(protocol_out);
 	}
 }

@@ -268,7 +268,7 @@ void bundle_add_summary(struct bundle *bundle, const struct cell_summary *summar
 	const struct cell *c = &summary->cell;
 	json_t *entry;
 	json_array_append_new(bundle->cells, entry =
-		json_pack("{s:s, s:s, s:I, s:f, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:f, s:I, s:I, s:I, s:s}",
+		json_pack("{s:s, s:s, s:I, s:f, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:f, s:I, s:I, s:I}",
 			  "primitive", primitive_table[c->primitive]->name, "action", action_names[c->action],
 			  "heap_bytes", (json_int_t)c->heap_bytes, "write_ratio", c->write_ratio,
 			  "writer", writer_names[c->writer], "pattern", pattern_names[c->pattern],
@@ -277,8 +277,14 @@ void bundle_add_summary(struct bundle *bundle, const struct cell_summary *summar
 			  "iterations", (json_int_t)result->samples.rows, "seconds", result->seconds,
 			  "worker_rss_kib", (json_int_t)result->worker_rss_kib,
 			  "worker_mappings", (json_int_t)result->worker_mappings,
-			  "heap_thp_bytes", (json_int_t)result->thp_bytes,
-			  "clone_syscall", result->clone_syscall));
+			  "heap_thp_bytes", (json_int_t)result->thp_bytes));
+	if (c->primitive == (unsigned)primitive_index("clone") && summary->status == CELL_OK) /* the only one that may fall back to clone() */
+		json_object_set_new(entry, "clone_syscall", json_string(result->clone_syscall));
+	if (c->backing == BACKING_THP && summary->status == CELL_OK) {
+		/* re-read after every batch: a parent writer after fork splits the huge pages for later iterations */
+		json_object_set_new(entry, "heap_thp_bytes_after", json_integer((json_int_t)result->thp_bytes_after));
+		json_object_set_new(entry, "thp_stayed_huge", json_boolean(result->thp_bytes_after >= c->heap_bytes / 10 * 9));
+	}
 	if (c->command)
 		json_object_set_new(entry, "command", json_string(c->command));
 	json_object_set_new(entry, "rounds", json_integer((json_int_t)rounds));
@@ -305,15 +311,21 @@ static void write_fits(const struct bundle *bundle, const struct run_results *re
 		die("cannot write fits.csv in %s", bundle->temp_path);
 	fputs("model,", file);
 	write_dimension_header(file);
-	fputs(",phase,points,intercept_us,slope,slope_unit,r2\n", file);
+	fputs(",phase,points,intercept_us,slope,slope_unit,r2,slope_ci_low,slope_ci_high,verdict\n", file);
 	for (size_t i = 0; i < count; i++) {
 		const struct fit_row *row = &rows[i];
 		/* heap slopes are stored in ms per GiB; copy-on-write slopes in us per page */
-		double slope = row->model == FIT_HEAP ? row->fit.slope / 1000 : row->fit.slope;
+		double scale = row->model == FIT_HEAP ? 1e-3 : 1;
 		fprintf(file, "%s,", row->model == FIT_HEAP ? "heap" : "cow");
 		write_dimensions(file, &row->key);
-		fprintf(file, ",%s,%zu,%.3f,%.6f,%s,%.4f\n", phase_names[row->phase], row->fit.points,
-			row->fit.intercept, slope, fit_slope_unit(row->model), row->fit.r2);
+		fprintf(file, ",%s,%zu,%.3f,%.6f,%s", phase_names[row->phase], row->fit.points, row->fit.intercept,
+			row->fit.slope * scale, fit_slope_unit(row->model));
+		write_number(file, row->fit.r2, false);
+		write_number(file, row->fit.slope_low * scale, false);
+		write_number(file, row->fit.slope_high * scale, false);
+		fputc(',', file);
+		csv_write_text(file, fit_verdict_names[row->fit.verdict]);
+		fputc('\n', file);
 	}
 	fclose(file);
 	free(rows);

@@ -310,6 +310,15 @@ static void bars_value(FILE *file, double value, bool *any)
 	}
 }
 
+/* A fit's slope in ms per GiB with its interval: three columns, "?" where there is no fit or too few points. */
+static void bars_slope(FILE *file, const struct fit_row *fit, bool *any)
+{
+	bool known = fit && fit->fit.verdict != FIT_TOO_FEW;
+	bars_value(file, known ? fit->fit.slope / 1000 : NAN, any);
+	bars_value(file, known ? fit->fit.slope_low / 1000 : NAN, any);
+	bars_value(file, known ? fit->fit.slope_high / 1000 : NAN, any);
+}
+
 static void draw_bars(struct plot_context *ctx, struct chart_outcome *chart, size_t series, const char *ylabel,
 		      bool logy)
 {
@@ -322,10 +331,11 @@ static void draw_bars(struct plot_context *ctx, struct chart_outcome *chart, siz
 /* The fitted cost model: ms per GiB of roundtrip and create, per primitive and action. */
 static void chart_fits(struct plot_context *ctx)
 {
-	struct chart_outcome *chart = new_chart(ctx, "fit_ms_per_gib", "Fitted cost per GiB of populated heap (least squares over heap sizes)");
-	static const char *const series[] = { "roundtrip", "create" };
+	struct chart_outcome *chart = new_chart(ctx, "fit_ms_per_gib",
+						"Fitted cost per GiB of populated heap (least squares over heap sizes), 95% CI");
+	static const char *const series[] = { "roundtrip", "", "", "create", "", "" };
 	FILE *file = open_data(ctx, chart->name);
-	bars_header(file, series, 2);
+	bars_header(file, series, 6);
 	unsigned primitive;
 	enum action action;
 	bool any = false;
@@ -338,14 +348,17 @@ static void chart_fits(struct plot_context *ctx)
 		if (!roundtrip && !create)
 			continue;
 		bars_group(file, primitive, action);
-		bars_value(file, roundtrip ? roundtrip->fit.slope / 1000 : NAN, &any);
-		bars_value(file, create ? create->fit.slope / 1000 : NAN, &any);
+		bars_slope(file, roundtrip, &any);
+		bars_slope(file, create, &any);
 		fprintf(file, "\n");
 	}
 	close_data(ctx);
 	if (!any)
-		return not_drawn(chart, "a fit needs at least two heap sizes measured");
-	draw_bars(ctx, chart, 2, "ms per GiB (slope)", false);
+		return not_drawn(chart, "a fit needs at least three heap sizes measured");
+	char variables[300];
+	snprintf(variables, sizeof variables, "series = 2\n");
+	gp_append_text(variables, sizeof variables, "ylabel", "ms per GiB (slope; a bar whose interval crosses 0 is flat)");
+	draw(ctx, chart, "bars_ci.gp", variables);
 }
 
 /* us per written page from the copy-on-write fits at the largest written heap, by writer. */

@@ -57,15 +57,16 @@ static void finding_largest_parent(const struct findings *f)
 	}
 	if (heap == 0 || isnan(fork_us) || isnan(other_us))
 		return;
-	char size[32], fork_text[32], other_text[32];
+	char size[32], fork_text[32], other_text[32], ratio[32];
 	format_size(heap, size, sizeof size);
 	format_microseconds(fork_us, fork_text, sizeof fork_text);
 	format_microseconds(other_us, other_text, sizeof other_text);
-	fprintf(f->out, "- fork+exit of a %s parent takes %s (roundtrip median), %.0f times %s+%s of the same parent (%s).\n",
-		size, fork_text, fork_us / other_us, other, action_names[other_action], other_text);
+	format_ratio(fork_us / other_us, ratio, sizeof ratio);
+	fprintf(f->out, "- fork+exit of a %s parent takes %s (roundtrip median), %s %s+%s of the same parent (%s).\n",
+		size, fork_text, ratio, other, action_names[other_action], other_text);
 }
 
-/* "Per GiB of populated heap, the roundtrip grows by 27.2 ms for fork+exit (R² 1.000), ..." */
+/* "Per GiB of populated heap, the roundtrip of fork+exit grows by 27.2 ms (95% CI ...); of vfork+exit: flat (...)" */
 static void finding_slopes(const struct findings *f)
 {
 	bool first = true;
@@ -77,8 +78,13 @@ static void finding_slopes(const struct findings *f)
 			const struct fit_row *fit = fit_find(f->fits, f->fit_count, FIT_HEAP, &key, COLUMN_ROUNDTRIP_US);
 			if (!fit)
 				continue;
-			fprintf(f->out, "%s %.2f ms for %s+%s (R² %.3f)", first ? "- Per GiB of populated heap, the roundtrip grows by" : ",",
-				fit->fit.slope / 1000, primitive_table[key.primitive]->name, action_names[key.action], fit->fit.r2);
+			char slope[160];
+			format_slope(&fit->fit, 1e-3, "ms", slope, sizeof slope);
+			fprintf(f->out, "%s %s+%s %s%s", first ? "- Per GiB of populated heap, the roundtrip of" : ";",
+				primitive_table[key.primitive]->name, action_names[key.action],
+				fit->fit.verdict == FIT_TOO_FEW ? "cannot be fitted: "
+				: fit->fit.verdict == FIT_FLAT ? "is "
+				: fit->fit.slope > 0 ? "grows by " : "changes by ", slope);
 			first = false;
 		}
 	if (!first)
@@ -97,7 +103,7 @@ static bool cow_figures(const struct findings *f, const char *primitive, enum ac
 	key.writer = writer;
 	*per_page = faults_per_written_page(&f->bundle->results, &key, writer);
 	const struct fit_row *fit = fit_find(f->fits, f->fit_count, FIT_COW, &key, COLUMN_COW_US);
-	*us_per_page = fit ? fit->fit.slope : NAN;
+	*us_per_page = fit && fit->fit.verdict == FIT_SLOPE ? fit->fit.slope : NAN; /* flat or two ratios: no cost to state */
 	format_size(key.heap_bytes, heap, heap_size);
 	return !isnan(*per_page) && !isnan(*us_per_page);
 }
@@ -145,6 +151,22 @@ static void finding_tlb_flushes(const struct findings *f)
 			size, fork_flushes, vfork_flushes);
 }
 
+void difference_sentence(double difference_us, double noise_us, const char *verb, char *buf, size_t size)
+{
+	char difference[32], noise[32];
+	format_microseconds(fabs(difference_us), difference, sizeof difference);
+	format_microseconds(noise_us, noise, sizeof noise);
+	if (isnan(noise_us) || isnan(difference_us))
+		snprintf(buf, size, "%s %s%s (no interval to judge it by)", verb, difference_us < 0 ? "-" : "", difference);
+	else if (fabs(difference_us) <= noise_us)
+		snprintf(buf, size, "changes nothing beyond the noise (%s%s, within +-%s, the 95%% CI of the median)",
+			 difference_us < 0 ? "-" : "+", difference, noise);
+	else if (difference_us < 0)
+		snprintf(buf, size, "saves %s (beyond +-%s, the 95%% CI of the median)", difference, noise);
+	else
+		snprintf(buf, size, "%s %s (beyond +-%s, the 95%% CI of the median)", verb, difference, noise);
+}
+
 static void finding_counter_cost(const struct findings *f)
 {
 	struct cell key = suite_base_key(f->config);
@@ -160,11 +182,13 @@ static void finding_counter_cost(const struct findings *f)
 	const struct cell_summary *cell = results_find(&f->bundle->results, &key);
 	if (!cell || isnan(cell->counted_roundtrip_us) || isnan(cell->phases[COLUMN_ROUNDTRIP_US].median))
 		return;
-	char cost[32], size[32];
-	format_microseconds(cell->counted_roundtrip_us - cell->phases[COLUMN_ROUNDTRIP_US].median, cost, sizeof cost);
+	char size[32], sentence[200];
+	const struct summary *plain = &cell->phases[COLUMN_ROUNDTRIP_US];
 	format_size(key.heap_bytes, size, sizeof size);
-	fprintf(f->out, "- Counting %zu events adds %s to a fork+exit at heap %s; the counts come from iterations of their own, "
-			"so the timings here are free of that cost.\n", counted, cost, size);
+	difference_sentence(cell->counted_roundtrip_us - plain->median, (plain->ci_high - plain->ci_low) / 2, "adds",
+			    sentence, sizeof sentence);
+	fprintf(f->out, "- Counting %zu events %s to a fork+exit at heap %s; the counts come from iterations of their own, "
+			"so the timings here are free of that cost.\n", counted, sentence, size);
 }
 
 static void finding_hyperfine_agreement(const struct findings *f)
@@ -180,6 +204,24 @@ static void finding_hyperfine_agreement(const struct findings *f)
 			"timing are in its figure).\n", harness, hyperfine, ratio);
 }
 
+/* THP cells whose heap did not stay huge while measured (meta.json's thp_stayed_huge): their later iterations were PTE-mapped. */
+static void finding_thp_split(const struct findings *f)
+{
+	json_t *cells = json_object_get(f->bundle->meta, "cells"), *item;
+	size_t index, split = 0, thp = 0;
+	json_array_foreach(cells, index, item) {
+		json_t *stayed = json_object_get(item, "thp_stayed_huge");
+		if (!json_is_boolean(stayed))
+			continue;
+		thp++;
+		split += json_is_false(stayed);
+	}
+	if (split)
+		fprintf(f->out, "- In %zu of %zu thp cells the heap did not stay huge while measured (a parent's writes after "
+				"fork split its huge pages, so later iterations copied 4 KiB page tables): meta.json's "
+				"heap_thp_bytes_after says how much stayed.\n", split, thp);
+}
+
 void report_findings(FILE *out, const struct loaded_bundle *bundle)
 {
 	struct findings f = { .out = out, .bundle = bundle, .config = &bundle->config };
@@ -190,6 +232,7 @@ void report_findings(FILE *out, const struct loaded_bundle *bundle)
 	finding_tlb_flushes(&f);
 	finding_counter_cost(&f);
 	finding_hyperfine_agreement(&f);
+	finding_thp_split(&f);
 	free(f.fits);
 }
 

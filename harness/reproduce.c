@@ -21,17 +21,27 @@ const char *const claim_verdict_names[] = { "holds", "holds in shape", "differs"
 
 /* ---- the rules ---- */
 
-enum shape rule_linear(const double *x, const double *y, size_t n, double *slope, double *r2)
+enum shape rule_linear(const double *x, const double *y, size_t n, struct line_check *check)
 {
 	struct linear_fit fit;
-	if (n < 3 || !fit_line(x, y, n, &fit))
+	memset(check, 0, sizeof *check);
+	if (n < 3)
 		return SHAPE_TOO_FEW;
-	*slope = fit.slope;
-	*r2 = fit.r2;
-	return fit.r2 >= LINEAR_R2 ? SHAPE_YES : SHAPE_NO;
+	if (!fit_line_relative(x, y, n, &fit, &check->max_relative)) {
+		check->failed = "a median at or below 0, or one heap only";
+		return SHAPE_NO;
+	}
+	check->slope = fit.slope;
+	check->slope_low = fit.slope_low;
+	check->slope_high = fit.slope_high;
+	if (!(fit.slope_low > 0))
+		check->failed = fit.slope_high < 0 ? "it falls" : "no significant slope: flat";
+	else if (check->max_relative > LINEAR_RESIDUAL)
+		check->failed = "a median lies more than 10% from the line: curved";
+	return check->failed ? SHAPE_NO : SHAPE_YES;
 }
 
-enum shape rule_flat(const double *y, size_t n, double *ratio)
+enum shape rule_flat(const double *x, const double *y, size_t n, double *ratio)
 {
 	if (n < 2)
 		return SHAPE_TOO_FEW;
@@ -41,7 +51,11 @@ enum shape rule_flat(const double *y, size_t n, double *ratio)
 		high = fmax(high, y[i]);
 	}
 	*ratio = high / low;
-	return *ratio <= FLAT_RATIO ? SHAPE_YES : SHAPE_NO;
+	if (*ratio <= FLAT_RATIO)
+		return SHAPE_YES;
+	struct linear_fit fit;
+	bool no_slope = fit_line(x, y, n, &fit) && fit.verdict == FIT_FLAT;
+	return no_slope && *ratio < 2 ? SHAPE_YES : SHAPE_NO;
 }
 
 bool rule_in_band(double value, double low, double high)
@@ -195,15 +209,39 @@ static void set_rule(struct claim_outcome *o, const char *rule)
 	snprintf(o->rule, sizeof o->rule, "%s", rule);
 }
 
+/* The claim's published quantity, or NULL with the outcome "cannot be tested here" saying which is missing. */
+static const struct reference *claim_reference(const struct references *refs, int claim, const char *quantity,
+					       struct claim_outcome *o)
+{
+	const struct reference *ref = reference_find(refs, claim, quantity);
+	if (!ref) {
+		char why[200];
+		snprintf(why, sizeof why, "results/reference/published.csv has no %s for claim %d", quantity, claim);
+		untestable(o, why);
+	}
+	return ref;
+}
+
+/* "5 to 10", "at least 5": a band as published.csv gives it. */
+static const char *band_text(const struct reference *ref, char *buf, size_t size)
+{
+	if (isinf(ref->high))
+		snprintf(buf, size, "at least %g", ref->low);
+	else
+		snprintf(buf, size, "%g to %g", ref->low, ref->high);
+	return buf;
+}
+
 /* A linear series against a published band: holds in the band, holds in shape outside it. */
-static void judge_linear_band(struct claim_outcome *o, enum shape shape, double slope, double r2,
+static void judge_linear_band(struct claim_outcome *o, enum shape shape, const struct line_check *line,
 			      const struct reference *ref, double scale, const char *what)
 {
-	double value = slope * scale;
-	snprintf(o->measured, sizeof o->measured, "%s %.4g %s (R² %.3f)", what, value, ref->unit, r2);
+	double value = line->slope * scale;
+	snprintf(o->measured, sizeof o->measured, "%s %.3g %s (95%% CI %.3g to %.3g; the farthest median %.1f%% off the line)",
+		 what, value, ref->unit, line->slope_low * scale, line->slope_high * scale, 100 * line->max_relative);
 	if (shape == SHAPE_NO) {
 		o->verdict = CLAIM_DIFFERS;
-		snprintf(o->reason, sizeof o->reason, "not linear: R² %.3f below %.2f", r2, LINEAR_R2);
+		snprintf(o->reason, sizeof o->reason, "not linear: %s", line->failed);
 	} else if (rule_in_band(value, ref->low, ref->high)) {
 		o->verdict = CLAIM_HOLDS;
 		if (ref->low == ref->high)
@@ -224,24 +262,42 @@ static void fork_linear_claim(const struct loaded_bundle *b, const struct refere
 			      double (*value)(const struct cell_summary *cell), double scale, const char *what)
 {
 	const struct selector fork_exit = { "fork", ACTION_EXIT, BACKING_PRIVATE, 0, 0, WRITER_CHILD, NULL };
-	double x[MAX_POINTS], y[MAX_POINTS], slope = 0, r2 = 0;
+	double x[MAX_POINTS], y[MAX_POINTS];
+	struct line_check line;
 	size_t n = heap_series(b, &fork_exit, SIXTEEN_MIB, value, x, y);
-	enum shape shape = rule_linear(x, y, n, &slope, &r2);
+	enum shape shape = rule_linear(x, y, n, &line);
 	if (shape == SHAPE_TOO_FEW)
 		return untestable(o, "needs fork+exit of private heaps at 3 sizes from 16 MiB");
-	judge_linear_band(o, shape, slope, r2, ref, scale, what);
+	judge_linear_band(o, shape, &line, ref, scale, what);
 }
 
 static void claim_fork_linear(const struct loaded_bundle *b, const struct references *refs, struct claim_outcome *o)
 {
 	set_rule(o, RULE_LINEAR " (fork's create phase, heaps from 16 MiB); the slope in the published band");
-	fork_linear_claim(b, reference_find(refs, 1, NULL), o, create_us, 1e-3, "fork() alone:");
+	const struct reference *ref = claim_reference(refs, 1, "fork_ms_per_gib", o);
+	if (ref)
+		fork_linear_claim(b, ref, o, create_us, 1e-3, "fork() alone:");
 }
 
 static void claim_page_tables(const struct loaded_bundle *b, const struct references *refs, struct claim_outcome *o)
 {
 	set_rule(o, RULE_LINEAR " (a forked child's VmPTE, heaps from 16 MiB); the slope within 25% of the published figure");
-	fork_linear_claim(b, reference_find(refs, 2, NULL), o, page_tables_kib, 1, "the child's page tables grow");
+	const struct reference *ref = claim_reference(refs, 2, "child_page_tables_kib_per_gib", o);
+	if (ref)
+		fork_linear_claim(b, ref, o, page_tables_kib, 1, "the child's page tables grow");
+}
+
+/* The largest x that both series have (they may end at different heaps: a cell skipped or failed), or -1. */
+static double largest_common_x(const double *x, size_t n, const double *other_x, size_t other_n, size_t *i, size_t *j)
+{
+	for (size_t a = n; a-- > 0;)
+		for (size_t b = other_n; b-- > 0;)
+			if (x[a] == other_x[b]) {
+				*i = a;
+				*j = b;
+				return x[a];
+			}
+	return -1;
 }
 
 static void claim_exec_growth(const struct loaded_bundle *b, const struct references *refs, struct claim_outcome *o)
@@ -250,29 +306,38 @@ static void claim_exec_growth(const struct loaded_bundle *b, const struct refere
 	const struct selector vfork_exec = { "vfork", ACTION_EXEC, BACKING_PRIVATE, 0, 0, WRITER_CHILD, NULL };
 	const struct selector spawn_exec = { "posix_spawn", ACTION_EXEC, BACKING_PRIVATE, 0, 0, WRITER_CHILD, NULL };
 	double x[MAX_POINTS], fork_y[MAX_POINTS], vfork_x[MAX_POINTS], vfork_y[MAX_POINTS];
-	double spawn_x[MAX_POINTS], spawn_y[MAX_POINTS], slope = 0, r2 = 0, vfork_ratio = 0, spawn_ratio = 0;
+	double spawn_x[MAX_POINTS], spawn_y[MAX_POINTS], vfork_ratio = 0, spawn_ratio = 0;
+	struct line_check line;
 	size_t n = heap_series(b, &fork_exec, SIXTEEN_MIB, roundtrip_us, x, fork_y);
 	size_t nv = heap_series(b, &vfork_exec, 0, roundtrip_us, vfork_x, vfork_y);
 	size_t ns = heap_series(b, &spawn_exec, 0, roundtrip_us, spawn_x, spawn_y);
 	set_rule(o, RULE_LINEAR " (fork+exec roundtrip from 16 MiB); " RULE_FLAT " (vfork+exec and posix_spawn, every heap); "
-		    "fork+exec over posix_spawn at the largest heap in the published range");
-	enum shape grows = rule_linear(x, fork_y, n, &slope, &r2);
-	enum shape vfork_flat = rule_flat(vfork_y, nv, &vfork_ratio), spawn_flat = rule_flat(spawn_y, ns, &spawn_ratio);
-	if (grows == SHAPE_TOO_FEW || vfork_flat == SHAPE_TOO_FEW || spawn_flat == SHAPE_TOO_FEW)
+		    "fork+exec over posix_spawn at the largest heap both have, in the published range");
+	const struct reference *ref = claim_reference(refs, 3, "fork_exec_over_posix_spawn", o);
+	if (!ref)
+		return;
+	enum shape grows = rule_linear(x, fork_y, n, &line);
+	enum shape vfork_flat = rule_flat(vfork_x, vfork_y, nv, &vfork_ratio);
+	enum shape spawn_flat = rule_flat(spawn_x, spawn_y, ns, &spawn_ratio);
+	size_t at_fork = 0, at_spawn = 0;
+	double common = largest_common_x(x, n, spawn_x, ns, &at_fork, &at_spawn);
+	if (grows == SHAPE_TOO_FEW || vfork_flat == SHAPE_TOO_FEW || spawn_flat == SHAPE_TOO_FEW || common < 0)
 		return untestable(o, "needs fork, vfork and posix_spawn exec'ing at 3 heaps from 16 MiB");
-	double ratio = fork_y[n - 1] / spawn_y[ns - 1];
-	const struct reference *ref = reference_find(refs, 3, NULL);
+	double ratio = fork_y[at_fork] / spawn_y[at_spawn];
+	char band[64], ratio_text[32];
+	format_ratio(ratio, ratio_text, sizeof ratio_text);
 	snprintf(o->measured, sizeof o->measured,
-		 "fork+exec grows %.1f ms per GiB (R² %.3f); vfork+exec largest/smallest %.2f, posix_spawn %.2f; "
-		 "fork+exec %.0f times posix_spawn at %.2g GiB", slope / 1000, r2, vfork_ratio, spawn_ratio, ratio, x[n - 1]);
+		 "fork+exec grows %.3g ms per GiB (95%% CI %.3g to %.3g); vfork+exec largest/smallest %.2f, posix_spawn %.2f; "
+		 "fork+exec %s posix_spawn at %.2g GiB", line.slope / 1000, line.slope_low / 1000, line.slope_high / 1000,
+		 vfork_ratio, spawn_ratio, ratio_text, common);
 	if (grows != SHAPE_YES || vfork_flat != SHAPE_YES || spawn_flat != SHAPE_YES) {
 		o->verdict = CLAIM_DIFFERS;
-		snprintf(o->reason, sizeof o->reason, "%s", grows != SHAPE_YES ? "fork+exec does not grow linearly"
-							    : "vfork+exec or posix_spawn is not flat");
+		snprintf(o->reason, sizeof o->reason, "%s%s", grows != SHAPE_YES ? "fork+exec does not grow linearly: " : "",
+			 grows != SHAPE_YES ? line.failed : "vfork+exec or posix_spawn is not flat");
 	} else {
 		o->verdict = rule_in_band(ratio, ref->low, ref->high) ? CLAIM_HOLDS : CLAIM_HOLDS_IN_SHAPE;
-		snprintf(o->reason, sizeof o->reason, "fork+exec grows, the others stay flat; the ratio %.0f is %s the published %g-%g",
-			 ratio, o->verdict == CLAIM_HOLDS ? "in" : "outside", ref->low, ref->high);
+		snprintf(o->reason, sizeof o->reason, "fork+exec grows, the others stay flat; the ratio %s is %s the published %s",
+			 ratio_text, o->verdict == CLAIM_HOLDS ? "in" : "outside", band_text(ref, band, sizeof band));
 	}
 }
 
@@ -285,7 +350,9 @@ static void claim_small_parent(const struct loaded_bundle *b, const struct refer
 	for (int i = 0; i < 2; i++)
 		ratio[i] = select_median(b, &fork_exec, heaps[i], COLUMN_ROUNDTRIP_US) /
 			   select_median(b, &vfork_exec, heaps[i], COLUMN_ROUNDTRIP_US);
-	const struct reference *ref = reference_find(refs, 4, NULL);
+	const struct reference *ref = claim_reference(refs, 4, "fork_exec_over_vfork_exec_small", o);
+	if (!ref)
+		return;
 	set_rule(o, "fork+exec over vfork+exec at 1.7 and 11.7 MiB each within 50% of the published 1.26 and 2.4; "
 		    "in shape: a small gap (under 3) that grows with the heap");
 	if (isnan(ratio[0]) || isnan(ratio[1]))
@@ -317,7 +384,6 @@ static double written_faults(const struct loaded_bundle *b, const struct selecto
 
 static void claim_faults(const struct loaded_bundle *b, const struct references *refs, struct claim_outcome *o)
 {
-	(void)refs;
 	const struct selector fork_exec = { "fork", ACTION_EXEC, BACKING_PRIVATE, 0, 0.5, WRITER_PARENT, NULL };
 	const struct selector vfork_exec = { "vfork", ACTION_EXEC, BACKING_PRIVATE, 0, 0.5, WRITER_PARENT, NULL };
 	const struct selector spawn_exec = { "posix_spawn", ACTION_EXEC, BACKING_PRIVATE, 0, 0.5, WRITER_PARENT, NULL };
@@ -325,13 +391,24 @@ static void claim_faults(const struct loaded_bundle *b, const struct references 
 	double after_fork = written_faults(b, &fork_exec, &heap);
 	double after_vfork = written_faults(b, &vfork_exec, &other_heap);
 	double after_spawn = written_faults(b, &spawn_exec, &other_heap);
-	set_rule(o, "after fork+exec 0.95 to 1.05 faults per page the parent writes; after vfork+exec and posix_spawn at most 0.05");
+	set_rule(o, "faults per page the parent writes after fork+exec, and after vfork+exec and posix_spawn, each in its "
+		    "band of results/reference/published.csv");
+	const struct reference *one_ref = claim_reference(refs, 5, "faults_per_written_page", o);
+	const struct reference *none_ref = one_ref ? claim_reference(refs, 5, "faults_per_written_page_after_vfork_or_spawn", o)
+						   : NULL;
+	if (!none_ref)
+		return;
+	char one_band[64], none_band[64];
+	snprintf(o->rule, sizeof o->rule, "after fork+exec %s faults per page the parent writes; after vfork+exec and "
+					  "posix_spawn %s", band_text(one_ref, one_band, sizeof one_band),
+		 band_text(none_ref, none_band, sizeof none_band));
 	if (isnan(after_fork) || (isnan(after_vfork) && isnan(after_spawn)))
 		return untestable(o, "needs the parent writing half its heap after fork+exec and after vfork+exec or posix_spawn");
 	snprintf(o->measured, sizeof o->measured, "faults per written page: %.3f after fork+exec, %.3f after vfork+exec, "
 						  "%.3f after posix_spawn", after_fork, after_vfork, after_spawn);
-	bool one = after_fork >= 0.95 && after_fork <= 1.05;
-	bool none = (isnan(after_vfork) || after_vfork <= 0.05) && (isnan(after_spawn) || after_spawn <= 0.05);
+	bool one = after_fork >= one_ref->low && after_fork <= one_ref->high;
+	bool none = (isnan(after_vfork) || (after_vfork >= none_ref->low && after_vfork <= none_ref->high)) &&
+		    (isnan(after_spawn) || (after_spawn >= none_ref->low && after_spawn <= none_ref->high));
 	o->verdict = one && none ? CLAIM_HOLDS : CLAIM_DIFFERS;
 	snprintf(o->reason, sizeof o->reason, "%s", one && none ? "one extra fault per written page after fork, none otherwise"
 								: "the fault counts are not one and none");
@@ -339,7 +416,8 @@ static void claim_faults(const struct loaded_bundle *b, const struct references 
 
 static void claim_mappings(const struct loaded_bundle *b, const struct references *refs, struct claim_outcome *o)
 {
-	double x[MAX_POINTS], y[MAX_POINTS], slope = 0, r2 = 0;
+	double x[MAX_POINTS], y[MAX_POINTS];
+	struct line_check line;
 	size_t n = 0;
 	uint64_t heaps[MAX_POINTS];
 	size_t heap_count = bundle_heaps(b, 1, heaps, MAX_POINTS);
@@ -362,27 +440,35 @@ static void claim_mappings(const struct loaded_bundle *b, const struct reference
 		}
 	}
 	set_rule(o, RULE_LINEAR " (fork+exit roundtrip against the number of mappings); the slope in the published band");
-	enum shape shape = rule_linear(x, y, n, &slope, &r2);
+	const struct reference *ref = claim_reference(refs, 6, "fork_us_per_vma", o);
+	if (!ref)
+		return;
+	enum shape shape = rule_linear(x, y, n, &line);
 	if (shape == SHAPE_TOO_FEW)
 		return untestable(o, "needs fork+exit at one heap with 3 layouts (contiguous, fragmented:N)");
-	judge_linear_band(o, shape, slope, r2, reference_find(refs, 6, NULL), 1, "fork+exit grows");
+	judge_linear_band(o, shape, &line, ref, 1, "fork+exit grows");
 }
 
 static void claim_shared(const struct loaded_bundle *b, const struct references *refs, struct claim_outcome *o)
 {
-	(void)refs;
 	const struct selector shared = { "fork", ACTION_EXIT, BACKING_SHARED, 0, 0, WRITER_CHILD, NULL };
 	const struct selector private = { "fork", ACTION_EXIT, BACKING_PRIVATE, 0, 0, WRITER_CHILD, NULL };
 	double x[MAX_POINTS], y[MAX_POINTS], flat_ratio = 0;
 	size_t n = heap_series(b, &shared, SIXTEEN_MIB, create_us, x, y);
-	set_rule(o, RULE_FLAT " (fork's create with MAP_SHARED heaps from 16 MiB); private at least 5 times shared at the largest");
-	if (rule_flat(y, n, &flat_ratio) == SHAPE_TOO_FEW)
+	const struct reference *ref = claim_reference(refs, 7, "private_over_shared", o);
+	if (!ref)
+		return;
+	char band[64];
+	snprintf(o->rule, sizeof o->rule, "%s (fork's create with MAP_SHARED heaps from 16 MiB); private over shared "
+					  "at the largest heap %s", RULE_FLAT, band_text(ref, band, sizeof band));
+	enum shape flat_shape = rule_flat(x, y, n, &flat_ratio);
+	if (flat_shape == SHAPE_TOO_FEW)
 		return untestable(o, "needs fork+exit of shared heaps at 2 sizes from 16 MiB");
 	uint64_t largest = (uint64_t)(x[n - 1] * (1 << 30));
 	double private_us = select_median(b, &private, largest, COLUMN_CREATE_US);
 	snprintf(o->measured, sizeof o->measured, "fork() with a shared heap: largest/smallest %.2f from 16 MiB to %.2g GiB, "
 						  "%.0f us at %.2g GiB; private %.0f us", flat_ratio, x[n - 1], y[n - 1], x[n - 1], private_us);
-	bool flat = flat_ratio <= FLAT_RATIO, cheaper = private_us >= 5 * y[n - 1];
+	bool flat = flat_shape == SHAPE_YES, cheaper = rule_in_band(private_us / y[n - 1], ref->low, ref->high);
 	o->verdict = flat && cheaper ? CLAIM_HOLDS : flat ? CLAIM_HOLDS_IN_SHAPE : CLAIM_DIFFERS;
 	snprintf(o->reason, sizeof o->reason, "%s", flat && cheaper ? "shared memory costs fork nothing per GiB"
 						    : flat ? "flat, but private is not much dearer here"
@@ -395,43 +481,65 @@ static void claim_thp(const struct loaded_bundle *b, const struct references *re
 	const struct selector private = { "fork", ACTION_EXIT, BACKING_PRIVATE, 0, 0, WRITER_CHILD, NULL };
 	double x[MAX_POINTS], y[MAX_POINTS];
 	size_t n = heap_series(b, &thp, SIXTEEN_MIB, create_us, x, y);
-	set_rule(o, "fork's create with 4 KiB pages at least 5 times that with THP at the same (largest) heap; in shape: cheaper");
+	const struct reference *ref = claim_reference(refs, 8, "private_over_thp", o);
+	if (!ref)
+		return;
+	char band[64];
+	snprintf(o->rule, sizeof o->rule, "fork's create with 4 KiB pages over that with THP at the same (largest) heap %s; "
+					  "in shape: cheaper", band_text(ref, band, sizeof band));
 	if (n == 0)
 		return untestable(o, "needs fork+exit of a thp heap from 16 MiB (skipped where THP does not take)");
 	uint64_t largest = (uint64_t)(x[n - 1] * (1 << 30));
 	double ratio = select_median(b, &private, largest, COLUMN_CREATE_US) / y[n - 1];
-	const struct reference *ref = reference_find(refs, 8, NULL);
 	if (isnan(ratio))
 		return untestable(o, "needs fork+exit of a private heap of the same size");
-	snprintf(o->measured, sizeof o->measured, "fork() of a %.2g GiB heap: %.0f times cheaper with THP", x[n - 1], ratio);
-	o->verdict = ratio >= ref->low ? CLAIM_HOLDS : ratio > 1.2 ? CLAIM_HOLDS_IN_SHAPE : CLAIM_DIFFERS;
+	char ratio_text[32];
+	format_ratio(ratio, ratio_text, sizeof ratio_text);
+	snprintf(o->measured, sizeof o->measured, "fork() of a %.2g GiB heap: %s cheaper with THP (4 KiB over THP)", x[n - 1],
+		 ratio_text);
+	o->verdict = rule_in_band(ratio, ref->low, ref->high) ? CLAIM_HOLDS : ratio > 1.2 ? CLAIM_HOLDS_IN_SHAPE : CLAIM_DIFFERS;
 	snprintf(o->reason, sizeof o->reason, "%s", o->verdict == CLAIM_HOLDS ? "huge pages leave few page-table entries to copy"
 						    : o->verdict == CLAIM_HOLDS_IN_SHAPE ? "cheaper, by less than published"
 											   : "no cheaper with THP");
 }
 
+/* The cost per written page of fork+exit's child writer at heap, contiguous, sequential, same CPU, with backing; NaN if none. */
+static double cow_fit_at(const struct fit_row *fits, size_t count, uint64_t heap, enum backing backing)
+{
+	for (size_t i = 0; i < count; i++) {
+		const struct cell *k = &fits[i].key;
+		if (fits[i].model == FIT_COW && k->primitive == (unsigned)primitive_index("fork") && k->action == ACTION_EXIT &&
+		    k->writer == WRITER_CHILD && !k->command && k->backing == backing && k->heap_bytes == heap &&
+		    k->fragments == 0 && k->pattern == PATTERN_SEQUENTIAL && k->placement == PLACEMENT_SAME_CPU)
+			return fits[i].fit.slope;
+	}
+	return NAN;
+}
+
 static void claim_thp_fault(const struct loaded_bundle *b, const struct references *refs, struct claim_outcome *o)
 {
-	(void)refs;
 	struct fit_row *fits;
 	size_t count = results_fit(&b->results, &fits);
 	double us[2] = { NAN, NAN };
-	uint64_t heap = 0;
-	for (size_t i = 0; i < count; i++) {
-		const struct cell *k = &fits[i].key;
-		if (fits[i].model != FIT_COW || k->primitive != (unsigned)primitive_index("fork") || k->action != ACTION_EXIT ||
-		    k->writer != WRITER_CHILD || k->command || (k->backing != BACKING_THP && k->backing != BACKING_PRIVATE))
-			continue;
-		us[k->backing == BACKING_THP] = fits[i].fit.slope;
-		heap = k->heap_bytes;
+	uint64_t heap = 0, heaps[MAX_POINTS];
+	/* the largest heap where both backings were written, contiguous and sequential on one CPU: like with like */
+	for (size_t h = bundle_heaps(b, 1, heaps, MAX_POINTS); h-- > 0 && (isnan(us[0]) || isnan(us[1]));) {
+		heap = heaps[h];
+		us[0] = cow_fit_at(fits, count, heap, BACKING_PRIVATE);
+		us[1] = cow_fit_at(fits, count, heap, BACKING_THP);
 	}
 	free(fits);
-	set_rule(o, "one written page costs at most twice as much with THP as with 4 KiB pages (a 4 KiB copy, not 2 MiB)");
+	const struct reference *ref = claim_reference(refs, 9, "thp_over_private_fault", o);
+	if (!ref)
+		return;
+	char band[64];
+	snprintf(o->rule, sizeof o->rule, "a written page's cost with THP over that with 4 KiB pages, at the same heap, %s "
+					  "(a 4 KiB copy, not 2 MiB)", band_text(ref, band, sizeof band));
 	if (isnan(us[0]) || isnan(us[1]))
-		return untestable(o, "needs the child writing 2 ratios of a private and of a thp heap after fork");
+		return untestable(o, "needs the child writing 2 ratios of a private and of a thp heap of one size after fork");
 	snprintf(o->measured, sizeof o->measured, "a written page costs %.2f us with 4 KiB pages, %.2f us with THP (heap %.2g GiB)",
 		 us[0], us[1], (double)heap / (1 << 30));
-	o->verdict = us[1] <= 2 * us[0] ? CLAIM_HOLDS : CLAIM_DIFFERS;
+	o->verdict = rule_in_band(us[1] / us[0], ref->low, ref->high) ? CLAIM_HOLDS : CLAIM_DIFFERS;
 	snprintf(o->reason, sizeof o->reason, "%s", o->verdict == CLAIM_HOLDS ? "a copy-on-write fault in a THP copies 4 KiB"
 										: "THP faults cost far more: a huge page copied?");
 }
@@ -444,10 +552,12 @@ static void claim_small_ratios(const struct loaded_bundle *b, const struct refer
 	double exit_us = select_median(b, &exit_sel, 0, COLUMN_ROUNDTRIP_US);
 	double exec_ratio = select_median(b, &exec_sel, 0, COLUMN_ROUNDTRIP_US) / exit_us;
 	double shell_ratio = select_median(b, &shell_sel, 0, COLUMN_ROUNDTRIP_US) / exit_us;
-	const struct reference *exec_ref = reference_find(refs, 10, "fork_exec_over_fork_exit");
-	const struct reference *shell_ref = reference_find(refs, 10, "fork_shell_over_fork_exit");
 	set_rule(o, "at heap 0, fork+exec over fork+exit and fork+/bin/sh -c over fork+exit in the published ranges; "
 		    "in shape: exit < exec < shell");
+	const struct reference *exec_ref = claim_reference(refs, 10, "fork_exec_over_fork_exit", o);
+	const struct reference *shell_ref = exec_ref ? claim_reference(refs, 10, "fork_shell_over_fork_exit", o) : NULL;
+	if (!shell_ref)
+		return;
 	if (isnan(exec_ratio) || isnan(shell_ratio))
 		return untestable(o, "needs fork+exit, fork+exec of the helper and of '/bin/sh -c true' at heap 0");
 	snprintf(o->measured, sizeof o->measured, "fork+exit : fork+exec : fork+sh -c = 1 : %.2f : %.2f", exec_ratio, shell_ratio);

@@ -27,18 +27,30 @@ int references_load(const char *path, struct references *references, char *why, 
 void references_free(struct references *references);
 const struct reference *reference_find(const struct references *references, int claim, const char *quantity);
 
-/* The rules, printed beside each verdict. */
-#define RULE_LINEAR "linear: R² at least 0.98 over at least 3 points"
-#define RULE_FLAT "flat: largest over smallest median at most 1.5"
-#define LINEAR_R2 0.98
+/*
+ * The rules, printed beside each verdict. Each can fail: x^0.7, x^0.9, x^1.1,
+ * x^1.5, a falling and a constant series are not linear; a series that grows
+ * 2x is not flat (tests/unit/test_reproduce.c).
+ */
+#define RULE_LINEAR "linear: at least 3 points, each median within 10% of one straight line (least squares on " \
+		    "relative residuals), and a rising slope whose 95% CI excludes 0"
+#define RULE_FLAT "flat: largest over smallest median at most 1.5, or under 2 with a slope whose 95% CI holds 0"
+#define LINEAR_RESIDUAL 0.10
 #define FLAT_RATIO 1.5
 
 enum shape { SHAPE_TOO_FEW, SHAPE_YES, SHAPE_NO };
 
-/* Linear by RULE_LINEAR; slope and r2 filled when there are enough points. */
-enum shape rule_linear(const double *x, const double *y, size_t n, double *slope, double *r2);
-/* Flat by RULE_FLAT; ratio is the largest over the smallest. */
-enum shape rule_flat(const double *y, size_t n, double *ratio);
+/* What rule_linear saw: the line, its slope's CI, and how far the worst point lies from it. */
+struct line_check {
+	double slope, slope_low, slope_high;
+	double max_relative;   /* the largest |y - line| / y */
+	const char *failed;    /* why not linear, or NULL */
+};
+
+/* Linear by RULE_LINEAR; check filled when there are enough points. */
+enum shape rule_linear(const double *x, const double *y, size_t n, struct line_check *check);
+/* Flat by RULE_FLAT; ratio is the largest over the smallest (x: the heaps, for the slope). */
+enum shape rule_flat(const double *x, const double *y, size_t n, double *ratio);
 /* Whether value lies in [low, high]; a single figure (low == high) allows 25% either way. */
 bool rule_in_band(double value, double low, double high);
 
@@ -48,7 +60,7 @@ extern const char *const claim_verdict_names[];
 struct claim_outcome {
 	int claim;
 	enum claim_verdict verdict;
-	char measured[400], reason[400], rule[300];
+	char measured[400], reason[400], rule[600];
 };
 
 /* Every claim against the bundle; returns how many outcomes (one per claim). */

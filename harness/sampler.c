@@ -183,6 +183,7 @@ struct sampling {
 	size_t counted_events;
 	bool worker_gone;            /* its output closed: reap it and say how it ended */
 	const struct sample_table *earlier;  /* the cell's earlier rounds, or NULL */
+	unsigned long batches_done;          /* kept batches: the first sets thp_bytes_after */
 };
 
 /* Runs count iterations (counted: with the events open); keep: store them. 0, or -1 with the status set. */
@@ -203,8 +204,13 @@ static int run_batch(struct sampling *s, unsigned long count, bool keep, bool co
 			return s->worker_gone = true, set_status(s->result, CELL_FAILED, "worker ended without a word"), -1;
 		if (strncmp(line, "fail ", 5) == 0)
 			return set_status(s->result, CELL_FAILED, "%s", line + 5), -1;
-		if (i == count && sscanf(line, "end clone=%15s", s->result->clone_syscall) == 1)
+		uint64_t thp_after = 0;
+		if (i == count && sscanf(line, "end clone=%15s thp_bytes=%" SCNu64, s->result->clone_syscall, &thp_after) == 2) {
+			if (keep && (!s->batches_done || thp_after < s->result->thp_bytes_after))
+				s->result->thp_bytes_after = thp_after;
+			s->batches_done += keep;
 			return 0;
+		}
 		double row[FIXED_COLUMNS + 2 * MAX_RUN_EVENTS];
 		if (i == count || parse_sample(line, row, s->counted_events) != 0)
 			return set_status(s->result, CELL_FAILED, "worker said something unexpected: %.80s", line), -1;
@@ -404,6 +410,9 @@ void cell_result_merge(struct cell_result *total, const struct cell_result *roun
 	snprintf(total->reason, sizeof total->reason, "%s", round->reason);
 	total->worker_rss_kib = round->worker_rss_kib;
 	total->worker_mappings = round->worker_mappings;
+	total->thp_bytes_after = total->rounds_merged && total->thp_bytes_after < round->thp_bytes_after
+					 ? total->thp_bytes_after : round->thp_bytes_after;
+	total->rounds_merged++;
 	total->thp_bytes = round->thp_bytes;
 	total->child_page_tables_kib = round->child_page_tables_kib;
 	snprintf(total->clone_syscall, sizeof total->clone_syscall, "%s", round->clone_syscall);

@@ -65,7 +65,9 @@ struct cell_result {
 	struct sample_table samples;
 	unsigned long worker_rss_kib;
 	unsigned worker_mappings;
-	uint64_t thp_bytes;
+	uint64_t thp_bytes;          /* the heap's huge pages once populated */
+	uint64_t thp_bytes_after;    /* the fewest after any batch: a parent writer splits them */
+	unsigned rounds_merged;      /* cell_result_merge: rounds in this total */
 	unsigned long child_page_tables_kib;   /* a child forked from the heap (untimed): its VmPTE */
 	char clone_syscall[16];
 	double seconds;              /* wall time of the cell, set-up included */

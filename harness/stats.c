@@ -86,14 +86,36 @@ double median_of(const double *values, size_t count)
 	return summary.median;
 }
 
+const char *const fit_verdict_names[] = { "slope", "flat (no significant slope)", "not enough points" };
+
+static bool distinct_x(const double *x, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (x[i] != x[0])
+			return true;
+	return false;
+}
+
+/* The slope's 95% CI from its variance, and the verdict it allows. */
+static void judge_slope(struct linear_fit *fit, double slope_variance, bool constant)
+{
+	fit->slope_low = fit->slope_high = NAN;
+	fit->verdict = FIT_TOO_FEW;
+	if (fit->points < 3 || constant)
+		return;
+	double half = gsl_cdf_tdist_Pinv(0.975, (double)fit->points - 2) * sqrt(fmax(slope_variance, 0));
+	fit->slope_low = fit->slope - half;
+	fit->slope_high = fit->slope + half;
+	fit->verdict = fit->slope_low > 0 || fit->slope_high < 0 ? FIT_SLOPE : FIT_FLAT;
+}
+
 bool fit_line(const double *x, const double *y, size_t n, struct linear_fit *fit)
 {
 	memset(fit, 0, sizeof *fit);
 	fit->points = n;
-	bool distinct = false;
-	for (size_t i = 1; i < n; i++)
-		distinct |= x[i] != x[0];
-	if (n < 2 || !distinct)
+	fit->r2 = fit->slope_low = fit->slope_high = NAN;
+	fit->verdict = FIT_TOO_FEW;
+	if (n < 2 || !distinct_x(x, n))
 		return false;
 	double cov00, cov01, cov11, residual_sum;
 	gsl_fit_linear(x, 1, y, 1, n, &fit->intercept, &fit->slope, &cov00, &cov01, &cov11, &residual_sum);
@@ -101,7 +123,35 @@ bool fit_line(const double *x, const double *y, size_t n, struct linear_fit *fit
 	double total = 0;
 	for (size_t i = 0; i < n; i++)
 		total += (y[i] - mean) * (y[i] - mean);
-	fit->r2 = total > 0 ? 1 - residual_sum / total : 1;
+	fit->r2 = total > 0 ? 1 - residual_sum / total : NAN;
+	judge_slope(fit, cov11, total == 0); /* gsl scales cov11 by the residual variance */
+	return true;
+}
+
+bool fit_line_relative(const double *x, const double *y, size_t n, struct linear_fit *fit, double *max_relative)
+{
+	memset(fit, 0, sizeof *fit);
+	fit->points = n;
+	fit->r2 = fit->slope_low = fit->slope_high = NAN;
+	fit->verdict = FIT_TOO_FEW;
+	if (n < 3 || !distinct_x(x, n))
+		return false;
+	double *weights = xmalloc(n * sizeof *weights);
+	for (size_t i = 0; i < n; i++) {
+		if (!(y[i] > 0)) {
+			free(weights);
+			return false;
+		}
+		weights[i] = 1 / (y[i] * y[i]);
+	}
+	double cov00, cov01, cov11, chi_square;
+	gsl_fit_wlinear(x, 1, weights, 1, y, 1, n, &fit->intercept, &fit->slope, &cov00, &cov01, &cov11, &chi_square);
+	free(weights);
+	*max_relative = 0;
+	for (size_t i = 0; i < n; i++)
+		*max_relative = fmax(*max_relative, fabs(y[i] - (fit->intercept + fit->slope * x[i])) / y[i]);
+	/* gsl_fit_wlinear takes the weights as 1/variance: scale by the residuals' own variance */
+	judge_slope(fit, cov11 * chi_square / (double)(n - 2), false);
 	return true;
 }
 

@@ -38,12 +38,30 @@ void summarize_rounds(const double *values, const double *round, size_t n, struc
 /* Median of values[0..n), skipping NaN; NaN if none. */
 double median_of(const double *values, size_t n);
 
+/*
+ * What a fit may say: a slope (its 95% CI excludes 0); flat (the CI holds 0:
+ * no significant slope); or nothing, with fewer than 3 points or constant
+ * values (two points always fit a line, and a constant has no R²).
+ */
+enum fit_verdict { FIT_SLOPE, FIT_FLAT, FIT_TOO_FEW };
+extern const char *const fit_verdict_names[];
+
 struct linear_fit {
 	size_t points;
-	double intercept, slope, r2;
+	double intercept, slope, r2;       /* r2 NaN for constant values */
+	double slope_low, slope_high;      /* 95% CI (Student's t, n - 2 degrees of freedom); NaN under 3 points */
+	enum fit_verdict verdict;
 };
 
 /* Least squares y = intercept + slope x; false with fewer than 2 distinct x. */
 bool fit_line(const double *x, const double *y, size_t n, struct linear_fit *fit);
+
+/*
+ * Least squares on relative residuals (weights 1/y^2, y > 0): the line that
+ * stays closest to every point in proportion to it, with its slope's 95% CI;
+ * max_relative is the largest |y - line| / y. false with fewer than 3
+ * points, 2 distinct x, or a y <= 0.
+ */
+bool fit_line_relative(const double *x, const double *y, size_t n, struct linear_fit *fit, double *max_relative);
 
 #endif

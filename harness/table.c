@@ -19,6 +19,31 @@ void format_microseconds(double us, char *buf, size_t size)
 		snprintf(buf, size, "%.2fs", us / 1e6);
 }
 
+void format_ratio(double ratio, char *buf, size_t size)
+{
+	if (isnan(ratio))
+		snprintf(buf, size, "-");
+	else if (fabs(ratio) < 9.95)
+		snprintf(buf, size, "%.1fx", ratio);
+	else if (fabs(ratio) < 100)
+		snprintf(buf, size, "%.0fx", ratio);
+	else
+		snprintf(buf, size, "%.0fx", round(ratio / pow(10, floor(log10(fabs(ratio))) - 1)) *
+					       pow(10, floor(log10(fabs(ratio))) - 1));
+}
+
+void format_slope(const struct linear_fit *fit, double scale, const char *unit, char *buf, size_t size)
+{
+	if (fit->verdict == FIT_SLOPE)
+		snprintf(buf, size, "%.3g %s (95%% CI %.3g to %.3g)", fit->slope * scale, unit, fit->slope_low * scale,
+			 fit->slope_high * scale);
+	else if (fit->verdict == FIT_FLAT)
+		snprintf(buf, size, "flat (no significant slope: 95%% CI %.3g to %.3g %s)", fit->slope_low * scale,
+			 fit->slope_high * scale, unit);
+	else
+		snprintf(buf, size, "not enough points");
+}
+
 /* The cell the table shows for this primitive, action and heap, or NULL. */
 static const struct cell_summary *table_cell(const struct run_results *results, const struct suite_config *config,
 					     unsigned primitive, enum action action, uint64_t heap)
@@ -42,7 +67,7 @@ static void print_header(FILE *out, const struct suite_config *config)
 		format_size(config->heaps[h], heap, sizeof heap);
 		fprintf(out, " %8s", heap);
 	}
-	fprintf(out, " %9s %6s\n", "ms/GiB", "R2");
+	fprintf(out, "  %s\n", "ms/GiB (95% CI)");
 }
 
 static void print_row(FILE *out, const struct run_results *results, const struct suite_config *config,
@@ -62,10 +87,10 @@ static void print_row(FILE *out, const struct run_results *results, const struct
 		fprintf(out, " %8s", text);
 	}
 	const struct fit_row *fit = any ? fit_find(fits, fit_count, FIT_HEAP, &any->cell, COLUMN_ROUNDTRIP_US) : NULL;
-	if (fit)
-		fprintf(out, " %9.2f %6.3f\n", fit->fit.slope / 1000, fit->fit.r2);
+	if (fit && fit->fit.verdict == FIT_SLOPE)
+		fprintf(out, "  %.3g [%.3g, %.3g]\n", fit->fit.slope / 1000, fit->fit.slope_low / 1000, fit->fit.slope_high / 1000);
 	else
-		fprintf(out, " %9s %6s\n", "-", "-");
+		fprintf(out, "  %s\n", fit && fit->fit.verdict == FIT_FLAT ? "flat" : "-");
 }
 
 int event_median_index(const struct event_set *events, const char *column)

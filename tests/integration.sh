@@ -162,12 +162,13 @@ test_failed_cell_does_not_stop_the_run() {
 	sleep 1.5
 	tagged_workers | xargs -r kill -KILL
 	wait $pid
-	local killed ok
-	killed=$(value "$bundle/summary.csv" status primitive=fork phase=roundtrip)
-	ok=$(value "$bundle/summary.csv" status primitive=vfork phase=roundtrip)
-	case "$killed/$ok" in
-	"failed: worker killed by signal 9"*/ok) pass $name ;;
-	*) fail $name "killed worker: '$killed', next cell: '$ok'" ;;
+	# the cells run in a shuffled order: whichever was running is the one killed
+	local fork_status vfork_status
+	fork_status=$(value "$bundle/summary.csv" status primitive=fork phase=roundtrip)
+	vfork_status=$(value "$bundle/summary.csv" status primitive=vfork phase=roundtrip)
+	case "$fork_status/$vfork_status" in
+	"failed: worker killed by signal 9"*/ok | "ok/failed: worker killed by signal 9"*) pass $name ;;
+	*) fail $name "fork: '$fork_status', vfork: '$vfork_status' (one killed, the other ok expected)" ;;
 	esac
 }
 
@@ -395,9 +396,13 @@ test_reproduce_quick() {
 	local name=reproduce_quick_gives_every_claim_a_verdict_and_its_rule claim verdicts
 	spawnbench --suite reproduce-quick
 	[ $status = 0 ] || { fail $name "run exited $status: $(tail -2 "$scratch/stderr")"; return; }
-	for claim in 1 2 3 4 5 6 7 8 9 10; do
-		grep -qE "^\| $claim \| \*\*(holds|holds in shape|differs|cannot be tested here)\*\* \|.*\| [^|]*(linear|flat|faults|ratio|times|cost|costs|over)[^|]* \|$" \
-			"$bundle/reproduce.md" || { fail $name "claim $claim: no verdict with its rule"; return; }
+	# every claim this suite has the cells for gets a verdict, never "cannot be tested here"; the THP claims
+	# only where THP took (the suite's thp cells are skipped otherwise)
+	local testable="1 2 3 4 5 6 7 10"
+	grep -q '^fork,exit,[0-9]*,[0-9.]*,child,sequential,thp,.*,ok$' "$bundle/summary.csv" && testable="$testable 8 9"
+	for claim in $testable; do
+		grep -qE "^\| $claim \| \*\*(holds|holds in shape|differs)\*\* \|.*\| [^|]*(linear|flat|faults|ratio|over|cost|band)[^|]* \|$" \
+			"$bundle/reproduce.md" || { fail $name "claim $claim: no verdict with its rule: $(grep "^| $claim |" "$bundle/reproduce.md" | cut -c1-200)"; return; }
 	done
 	grep -q '^- sources: ' "$bundle/reproduce.md" || { fail $name "no sources"; return; }
 	verdicts=$(grep -oE '^\| [0-9]+ \| \*\*[a-z ]+\*\*' "$bundle/reproduce.md" | sed 's/.*\*\*\(.*\)\*\*/\1/' | sort | uniq -c | paste -sd, | tr -s ' ')
@@ -575,8 +580,10 @@ smoke() {
 	local name=smoke_run_every_primitive
 	spawnbench --warmup 1 --min-iterations 6 --budget 0.1s --primitives fork,vfork,posix_spawn,clone,clone-vm \
 		--action exit,exec --heap 0,1M --ratios 0,1 --writer child,parent
+	# the cells' statuses from meta.json (JSON, however summary.csv quotes them): none failed or skipped
 	[ $status = 0 ] && grep -q '"status": "complete"' "$bundle/meta.json" &&
-		! grep -q ',"failed' "$bundle/summary.csv" || { fail $name "status $status: $(tail -2 "$scratch/stderr")"; return; }
+		! grep -qE '^ *"status": "(failed|skipped)' "$bundle/meta.json" ||
+		{ fail $name "status $status: $(grep -m1 -oE '"status": "(failed|skipped)[^"]*' "$bundle/meta.json")"; return; }
 	# every row as wide as its header: the bundle loads back (validated) and redraws
 	"$bin" --plot "$bundle" >"$scratch/plot" 2>&1 && pass $name || fail $name "$(cat "$scratch/plot")"
 }

@@ -15,31 +15,61 @@
 #include "tests.h"
 #include "util.h"
 
+/* y = x^power on the claim 1 grid, 16 MiB to 4 GiB (in GiB). */
+static void power_series(double power, double *x, double *y)
+{
+	static const double grid[] = { 1.0 / 64, 1.0 / 16, 0.25, 1, 4 };
+	for (int i = 0; i < 5; i++) {
+		x[i] = grid[i];
+		y[i] = 1000 * pow(grid[i], power);
+	}
+}
+
 static void test_linear_rule(void **state)
 {
 	(void)state;
-	double x[] = { 0.0625, 0.25, 1, 4 }, y[4], slope = 0, r2 = 0;
-	for (int i = 0; i < 4; i++)
+	double x[5], y[5];
+	struct line_check line;
+	/* must accept: a fixed cost plus a cost per GiB, exactly and with a few percent of noise */
+	static const double noise[] = { 1.05, 0.95, 1.04, 0.97, 1.02 };
+	power_series(1, x, y);
+	for (int i = 0; i < 5; i++)
+		y[i] = (430 + 27800 * x[i]) * noise[i];
+	assert_int_equal(rule_linear(x, y, 5, &line), SHAPE_YES);
+	assert_true(line.slope > 25000 && line.slope < 30000 && line.slope_low > 0);
+	for (int i = 0; i < 5; i++)
 		y[i] = 140 + 36000 * x[i];
-	assert_int_equal(rule_linear(x, y, 4, &slope, &r2), SHAPE_YES);
-	assert_true(fabs(slope - 36000) < 1e-6);
-	double noisy[] = { 900, 300, 1200, 200 }; /* no line through these */
-	assert_int_equal(rule_linear(x, noisy, 4, &slope, &r2), SHAPE_NO);
-	assert_true(r2 < LINEAR_R2);
-	double slightly_noisy[] = { 2390, 9100, 36200, 144300 }; /* within a few percent of a line */
-	assert_int_equal(rule_linear(x, slightly_noisy, 4, &slope, &r2), SHAPE_YES);
-	assert_int_equal(rule_linear(x, y, 2, &slope, &r2), SHAPE_TOO_FEW); /* two points always fit */
+	assert_int_equal(rule_linear(x, y, 5, &line), SHAPE_YES);
+	assert_true(fabs(line.slope - 36000) < 1e-6 * 36000);
+	/* must reject: power laws from x^0.7 to x^1.5, a falling series, a constant one */
+	static const double powers[] = { 0.7, 0.9, 1.1, 1.3, 1.5 };
+	for (size_t p = 0; p < sizeof powers / sizeof powers[0]; p++) {
+		power_series(powers[p], x, y);
+		if (rule_linear(x, y, 5, &line) != SHAPE_NO)
+			fail_msg("x^%.1f taken as linear (farthest point %.1f%% off)", powers[p], 100 * line.max_relative);
+	}
+	for (int i = 0; i < 5; i++)
+		y[i] = 5000 - 1000 * x[i];
+	assert_int_equal(rule_linear(x, y, 5, &line), SHAPE_NO);
+	assert_string_equal(line.failed, "it falls");
+	double constant[] = { 370, 370, 370, 370, 370 };
+	assert_int_equal(rule_linear(x, constant, 5, &line), SHAPE_NO);
+	assert_string_equal(line.failed, "no significant slope: flat");
+	assert_int_equal(rule_linear(x, y, 2, &line), SHAPE_TOO_FEW); /* two points always fit */
 }
 
 static void test_flat_rule(void **state)
 {
 	(void)state;
-	double flat[] = { 410, 452, 430, 400 }, growing[] = { 400, 900, 4000 }, ratio = 0;
-	assert_int_equal(rule_flat(flat, 4, &ratio), SHAPE_YES);
+	double x[] = { 0, 0.25, 1, 4 }, flat[] = { 410, 452, 430, 400 }, growing[] = { 400, 900, 4000 }, ratio = 0;
+	double twice[] = { 400, 500, 650, 800 }, wobbly[] = { 400, 640, 380, 620 };
+	assert_int_equal(rule_flat(x, flat, 4, &ratio), SHAPE_YES);
 	assert_true(fabs(ratio - 452.0 / 400) < 1e-12);
-	assert_int_equal(rule_flat(growing, 3, &ratio), SHAPE_NO);
+	assert_int_equal(rule_flat(x, growing, 3, &ratio), SHAPE_NO);
 	assert_true(ratio == 10);
-	assert_int_equal(rule_flat(flat, 1, &ratio), SHAPE_TOO_FEW);
+	assert_int_equal(rule_flat(x, twice, 4, &ratio), SHAPE_NO); /* grows 2x: not flat, whatever the noise */
+	assert_int_equal(rule_flat(x, wobbly, 4, &ratio), SHAPE_YES); /* 1.7x apart, but no slope */
+	assert_int_equal(rule_flat(x, flat, 1, &ratio), SHAPE_TOO_FEW);
 }
 
 static void test_band_rule(void **state)
@@ -61,13 +91,13 @@ static void test_reference_data(void **state)
 		fail_msg("%s", why);
 	free(path);
 	/* the claims the reproduce suite tests, each with its figure and its source */
-	static const int claims[] = { 1, 2, 3, 5, 6, 7, 8, 10 };
+	static const int claims[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
 	for (size_t i = 0; i < sizeof claims / sizeof claims[0]; i++)
 		assert_non_null(reference_find(&refs, claims[i], NULL));
 	for (size_t i = 0; i < refs.count; i++) {
 		assert_true(strlen(refs.rows[i].source) > 10);
 		assert_true(strlen(refs.rows[i].published) > 10);
-		assert_true(refs.rows[i].low <= refs.rows[i].high && refs.rows[i].low > 0);
+		assert_true(refs.rows[i].low <= refs.rows[i].high && refs.rows[i].low >= 0);
 	}
 	references_free(&refs);
 }
