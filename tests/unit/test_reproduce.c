@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "primitive.h"
 #include "reproduce.h"
 #include "tests.h"
 #include "util.h"
@@ -121,7 +122,82 @@ static void test_reference_errors(void **state)
 	free(path);
 }
 
+/* A fork+exit cell of a private heap with this create median, as a loaded bundle holds it. */
+static void add_fork_cell(struct loaded_bundle *b, uint64_t heap, double create_us)
+{
+	struct cell cell = { .primitive = (unsigned)primitive_index("fork"), .action = ACTION_EXIT, .heap_bytes = heap };
+	struct cell_summary *s = results_append(&b->results, &cell);
+	s->status = CELL_OK;
+	s->phases[COLUMN_CREATE_US].median = create_us;
+	s->phases[COLUMN_ROUNDTRIP_US].median = create_us + 50;
+}
+
+static const struct claim_outcome *claim_of(const struct claim_outcome *outcomes, size_t count, int claim)
+{
+	for (size_t i = 0; i < count; i++)
+		if (outcomes[i].claim == claim)
+			return &outcomes[i];
+	return NULL;
+}
+
+/* Claim 1 on known bundles: linear in the band holds, linear off the band holds in shape, x^1.5 differs. */
+static void test_claim_one_on_known_bundles(void **state)
+{
+	(void)state;
+	struct references refs;
+	char why[400];
+	char *path = xasprintf("%s/results/reference/published.csv", project_root());
+	assert_int_equal(references_load(path, &refs, why, sizeof why), 0);
+	free(path);
+	static const struct { double us_per_gib, power; enum claim_verdict verdict; } cases[] = {
+		{ 10000, 1, CLAIM_HOLDS }, { 60000, 1, CLAIM_HOLDS_IN_SHAPE }, { 10000, 1.5, CLAIM_DIFFERS },
+	};
+	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+		struct loaded_bundle b;
+		struct claim_outcome outcomes[16];
+		memset(&b, 0, sizeof b);
+		for (uint64_t heap = 16ull << 20; heap <= 4ull << 30; heap *= 4)
+			add_fork_cell(&b, heap, 80 + cases[c].us_per_gib * pow((double)heap / (1 << 30), cases[c].power));
+		size_t count = reproduce_claims(&b, &refs, outcomes, 16);
+		const struct claim_outcome *one = claim_of(outcomes, count, 1);
+		assert_non_null(one);
+		if (one->verdict != cases[c].verdict)
+			fail_msg("case %zu: %s (%s), %s expected", c, claim_verdict_names[one->verdict], one->reason,
+				 claim_verdict_names[cases[c].verdict]);
+		assert_int_equal(claim_of(outcomes, count, 5)->verdict, CLAIM_UNTESTABLE); /* no cells for it */
+		results_free(&b.results);
+	}
+	references_free(&refs);
+}
+
+/* A published.csv that lacks the quantity a claim needs: "cannot be tested here", naming it, not a crash. */
+static void test_missing_quantities(void **state)
+{
+	(void)state;
+	struct reference rows[10];
+	struct references refs = { rows, 10 };
+	for (int i = 0; i < 10; i++)
+		rows[i] = (struct reference){ .claim = i + 1, .quantity = "something_else", .unit = "x", .low = 1, .high = 2,
+					       .published = "a figure", .source = "a source" };
+	struct loaded_bundle b;
+	struct claim_outcome outcomes[16];
+	memset(&b, 0, sizeof b);
+	for (uint64_t heap = 16ull << 20; heap <= 4ull << 30; heap *= 4)
+		add_fork_cell(&b, heap, 80 + 10000 * (double)heap / (1 << 30));
+	size_t count = reproduce_claims(&b, &refs, outcomes, 16);
+	assert_int_equal(count, 10);
+	for (size_t i = 0; i < count; i++) {
+		if (outcomes[i].verdict != CLAIM_UNTESTABLE)
+			fail_msg("claim %d: %s", outcomes[i].claim, claim_verdict_names[outcomes[i].verdict]);
+		if (outcomes[i].claim == 1 || outcomes[i].claim == 10)
+			assert_non_null(strstr(outcomes[i].reason, "results/reference/published.csv has no"));
+	}
+	results_free(&b.results);
+}
+
 const struct CMUnitTest reproduce_tests[] = {
+	cmocka_unit_test(test_claim_one_on_known_bundles),
+	cmocka_unit_test(test_missing_quantities),
 	cmocka_unit_test(test_linear_rule),
 	cmocka_unit_test(test_flat_rule),
 	cmocka_unit_test(test_band_rule),
