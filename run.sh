@@ -11,7 +11,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # to build and run: compiler, libc's static archive (for the worker), the libraries, the tools
 run_packages=(gcc make pkg-config libc6-dev libhwloc-dev hwloc libpfm4-dev libgsl-dev libjansson-dev
 	libinih-dev gnuplot-nox hyperfine)
-test_packages=(libcmocka-dev procps python3 clang libclang-rt-dev)
+test_packages=(libcmocka-dev procps python3 python3-jsonschema clang libclang-rt-dev)
 
 missing_packages() {
 	local package

@@ -20,16 +20,20 @@
 #include "compare_output.h"
 #include "trend.h"
 #include "config.h"
+#include "export.h"
+#include "parse.h"
 #include "run.h"
 #include "safe_output.h"
 #include "primitive.h"
 #include "util.h"
 
-enum mode { MODE_RUN, MODE_LIST, MODE_HELP, MODE_VERSION, MODE_PLOT, MODE_REPORT, MODE_COMPARE, MODE_TREND };
+enum mode { MODE_RUN, MODE_LIST, MODE_HELP, MODE_VERSION, MODE_PLOT, MODE_REPORT, MODE_COMPARE, MODE_TREND, MODE_EXPORT };
+static const char *const mode_options[] = { "", "--list", "--help", "--version", "--plot", "--report", "--compare",
+					    "--trend", "--export" };
 
 enum fixed_option {
 	OPT_SUITE = 1000, OPT_CONFIG, OPT_OUTPUT, OPT_LIST, OPT_HELP, OPT_VERSION, OPT_PLOT, OPT_REPORT, OPT_COMPARE,
-	OPT_TREND, OPT_THRESHOLD, OPT_TABLE_BASE
+	OPT_TREND, OPT_THRESHOLD, OPT_EXPORT, OPT_BISECT, OPT_CELLS, OPT_TABLE_BASE
 };
 
 struct override {
@@ -46,6 +50,9 @@ struct cli {
 	char **positional;                /* --compare OLD NEW, --trend DIR... */
 	int positional_count;
 	double threshold;                 /* --compare: 0.05 = 5% */
+	bool bisect;                      /* --compare speaks git bisect run's exit statuses */
+	const char *cells;                /* --cells: the benchmarks --bisect judges, comma-separated name parts */
+	enum export_format export_format; /* --export FORMAT BUNDLE */
 	struct override overrides[64];
 	size_t override_count;
 };
@@ -66,6 +73,10 @@ static void print_help(FILE *out)
 		"  --compare OLD NEW   compare two bundles: exit 3 if a cell regressed beyond the threshold\n"
 		"  --threshold PCT     the practical threshold of --compare (default 5)\n"
 		"  --trend DIR...      medians across bundles, ordered by kernel version\n"
+		"  --export FMT DIR    print a bundle as bmf (Bencher Metric Format JSON) or kv (LKP's name: value lines)\n"
+		"  --bisect            with --compare: exit 0 good, 1 bad (a regression), 125 cannot tell (git bisect run)\n"
+		"  --cells PARTS       with --bisect: judge only benchmarks whose name holds one of these, comma-separated\n"
+		"                      (names as in bmf.json: fork/exit/heap=1G/...)\n"
 		"  --help, --version\n\n"
 		"Overrides of the suite's settings (lists are comma-separated):\n");
 	for (size_t i = 0; i < option_count; i++) {
@@ -87,7 +98,8 @@ static struct option *long_options(void)
 		{ "help", no_argument, NULL, OPT_HELP },          { "version", no_argument, NULL, OPT_VERSION },
 		{ "plot", required_argument, NULL, OPT_PLOT },    { "report", required_argument, NULL, OPT_REPORT },
 		{ "compare", no_argument, NULL, OPT_COMPARE },    { "trend", no_argument, NULL, OPT_TREND },
-		{ "threshold", required_argument, NULL, OPT_THRESHOLD },
+		{ "threshold", required_argument, NULL, OPT_THRESHOLD }, { "export", required_argument, NULL, OPT_EXPORT },
+		{ "bisect", no_argument, NULL, OPT_BISECT },      { "cells", required_argument, NULL, OPT_CELLS },
 	};
 	size_t fixed_count = sizeof fixed / sizeof fixed[0];
 	struct option *options = xcalloc(fixed_count + option_count + 1, sizeof *options);
@@ -119,6 +131,22 @@ static double parse_threshold(const char *text)
 	return percent / 100;
 }
 
+/* One run mode per call: a second one is an error, not "the last one wins". */
+static void set_mode(struct cli *cli, enum mode mode)
+{
+	if (cli->mode != MODE_RUN && cli->mode != mode)
+		die_bad_input("give one of %s and %s, not both", mode_options[cli->mode], mode_options[mode]);
+	cli->mode = mode;
+}
+
+static enum export_format parse_export_format(const char *text)
+{
+	int index = name_index(export_format_names, EXPORT_FORMAT_COUNT, text);
+	if (index < 0)
+		die_bad_input("option --export %s: not one of bmf, kv", text);
+	return (enum export_format)index;
+}
+
 static void parse_cli(int argc, char **argv, struct cli *cli)
 {
 	struct option *options = long_options();
@@ -129,14 +157,17 @@ static void parse_cli(int argc, char **argv, struct cli *cli)
 		case OPT_SUITE: cli->suite = optarg; break;
 		case OPT_CONFIG: cli->config_path = optarg; break;
 		case OPT_OUTPUT: cli->output_dir = optarg; break;
-		case OPT_LIST: cli->mode = MODE_LIST; break;
-		case OPT_HELP: cli->mode = MODE_HELP; break;
-		case OPT_VERSION: cli->mode = MODE_VERSION; break;
-		case OPT_PLOT: cli->mode = MODE_PLOT; cli->bundle = optarg; break;
-		case OPT_REPORT: cli->mode = MODE_REPORT; cli->bundle = optarg; break;
-		case OPT_COMPARE: cli->mode = MODE_COMPARE; break;
-		case OPT_TREND: cli->mode = MODE_TREND; break;
+		case OPT_LIST: set_mode(cli, MODE_LIST); break;
+		case OPT_HELP: set_mode(cli, MODE_HELP); break;
+		case OPT_VERSION: set_mode(cli, MODE_VERSION); break;
+		case OPT_PLOT: set_mode(cli, MODE_PLOT); cli->bundle = optarg; break;
+		case OPT_REPORT: set_mode(cli, MODE_REPORT); cli->bundle = optarg; break;
+		case OPT_COMPARE: set_mode(cli, MODE_COMPARE); break;
+		case OPT_TREND: set_mode(cli, MODE_TREND); break;
+		case OPT_EXPORT: set_mode(cli, MODE_EXPORT); cli->export_format = parse_export_format(optarg); break;
 		case OPT_THRESHOLD: cli->threshold = parse_threshold(optarg); break;
+		case OPT_BISECT: cli->bisect = true; set_bad_input_status(BISECT_SKIP); break;
+		case OPT_CELLS: cli->cells = optarg; break;
 		case '?':
 			die_bad_input("option %s: %s (see --help)", argv[optind - 1],
 				      optopt ? "needs a value" : "unknown option");
@@ -154,7 +185,13 @@ static void parse_cli(int argc, char **argv, struct cli *cli)
 		die_bad_input("--compare takes two bundles, OLD and NEW (given %d)", cli->positional_count);
 	if (cli->mode == MODE_TREND && cli->positional_count < 2)
 		die_bad_input("--trend takes two bundles or more (given %d)", cli->positional_count);
-	if (cli->mode != MODE_COMPARE && cli->mode != MODE_TREND && optind < argc)
+	if (cli->mode == MODE_EXPORT && cli->positional_count != 1)
+		die_bad_input("--export takes one bundle (given %d)", cli->positional_count);
+	if ((cli->bisect || cli->cells) && cli->mode != MODE_COMPARE)
+		die_bad_input("--bisect and --cells go with --compare");
+	if (cli->cells && !cli->bisect)
+		die_bad_input("--cells goes with --bisect");
+	if (cli->mode != MODE_COMPARE && cli->mode != MODE_TREND && cli->mode != MODE_EXPORT && optind < argc)
 		die_bad_input("unexpected argument '%s' (see --help)", argv[optind]);
 	if (cli->suite && cli->config_path)
 		die_bad_input("give --suite or --config, not both");
@@ -260,6 +297,54 @@ static void resolve_or_die(const char *argument, char *path, size_t size)
 		die_bad_input("%s", why);
 }
 
+/* Whether a benchmark name holds one of the comma-separated parts (all match without --cells). */
+static bool cell_selected(const char *cells, const struct comparison_row *row)
+{
+	if (!cells)
+		return true;
+	char name[1100], *copy = xstrdup(cells), *save = NULL;
+	export_benchmark_name(&row->cell, phase_names[row->phase], name, sizeof name);
+	bool selected = false;
+	for (char *part = strtok_r(copy, ",", &save); part && !selected; part = strtok_r(NULL, ",", &save))
+		selected = *trim(part) && strstr(name, trim(part));
+	free(copy);
+	return selected;
+}
+
+/*
+ * git bisect run's answer: 125 when the bundles cannot tell (one failed or
+ * interrupted, or its timings are emulated), 1 when a selected cell regressed,
+ * 0 otherwise. One line says which and why.
+ */
+static int bisect_verdict(const struct cli *cli, const struct comparison *c)
+{
+	const struct loaded_bundle *sides[] = { &c->old, &c->new };
+	for (int i = 0; i < 2; i++) {
+		if (strcmp(sides[i]->status, "complete") != 0) {
+			printf("bisect: skip (125): %s is marked %s\n", sides[i]->path, sides[i]->status);
+			return BISECT_SKIP;
+		}
+		if (json_is_true(json_object_get(sides[i]->meta, "emulated"))) {
+			printf("bisect: skip (125): %s was measured under emulation: its timings say nothing of the kernel\n",
+			       sides[i]->path);
+			return BISECT_SKIP;
+		}
+	}
+	size_t selected = 0, regressions = 0;
+	for (size_t i = 0; i < c->count; i++)
+		if (cell_selected(cli->cells, &c->rows[i])) {
+			selected++;
+			regressions += c->rows[i].verdict == VERDICT_REGRESSION;
+		}
+	if (!selected) {
+		printf("bisect: skip (125): no compared cell matches --cells %s\n", cli->cells ? cli->cells : "");
+		return BISECT_SKIP;
+	}
+	printf("bisect: %s: %zu of %zu selected cell phases regressed beyond %.1f%%\n", regressions ? "bad (1)" : "good (0)",
+	       regressions, selected, 100 * c->threshold);
+	return regressions ? BISECT_BAD : BISECT_GOOD;
+}
+
 static int compare_main(const struct cli *cli)
 {
 	char old_path[PATH_MAX], new_path[PATH_MAX], final_path[PATH_MAX], temp_path[PATH_MAX], why[700];
@@ -270,12 +355,16 @@ static int compare_main(const struct cli *cli)
 		die_bad_input("%s", why);
 	output_paths(cli, "compare", final_path, temp_path, sizeof final_path);
 	comparison_print(stdout, &comparison, false);
-	if (comparison_write(&comparison, temp_path) != 0 || rename(temp_path, final_path) != 0)
+	if (comparison_write(&comparison, temp_path) != 0 || rename(temp_path, final_path) != 0) {
+		if (cli->bisect)
+			exit(BISECT_SKIP);
 		die("cannot write the comparison in %s", temp_path);
+	}
 	printf("\ncompare.md, compare.csv and the chart: %s\n", final_path);
 	size_t regressions = comparison_count(&comparison, VERDICT_REGRESSION);
+	int status = cli->bisect ? bisect_verdict(cli, &comparison) : regressions ? EXIT_REGRESSION : EXIT_OK;
 	comparison_free(&comparison);
-	return regressions ? EXIT_REGRESSION : EXIT_OK;
+	return status;
 }
 
 static int trend_main(const struct cli *cli)
@@ -301,6 +390,21 @@ static int trend_main(const struct cli *cli)
 	for (int i = 0; i < cli->positional_count; i++)
 		free(paths[i]);
 	free(paths);
+	return EXIT_OK;
+}
+
+/* A bundle as bmf or kv on standard output. */
+static int export_main(const struct cli *cli)
+{
+	char path[PATH_MAX], why[600];
+	struct loaded_bundle bundle;
+	resolve_or_die(cli->positional[0], path, sizeof path);
+	if (bundle_load(path, &bundle, why, sizeof why) != 0)
+		die_bad_input("%s", why);
+	int written = export_write(&bundle, cli->export_format, stdout);
+	bundle_unload(&bundle);
+	if (written != 0 || fflush(stdout) != 0)
+		die("could not write the export to standard output");
 	return EXIT_OK;
 }
 
@@ -344,6 +448,8 @@ int main(int argc, char **argv)
 		return compare_main(&cli);
 	case MODE_TREND:
 		return trend_main(&cli);
+	case MODE_EXPORT:
+		return export_main(&cli);
 	case MODE_RUN:
 		break;
 	}

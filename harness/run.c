@@ -15,6 +15,7 @@
 #include "bundle.h"
 #include "bundle_load.h"
 #include "events.h"
+#include "export.h"
 #include "hyperfine.h"
 #include "plan.h"
 #include "primitive.h"
@@ -22,6 +23,7 @@
 #include "report.h"
 #include "reproduce.h"
 #include "results.h"
+#include "safe_output.h"
 #include "sampler.h"
 #include "table.h"
 #include "topology.h"
@@ -134,14 +136,26 @@ static void run_cells(struct run *run)
 	free(progress);
 }
 
+/* bmf.json: the bundle in the Bencher Metric Format, for `bencher run --adapter json --file`. */
+static int write_bmf(const struct loaded_bundle *bundle, const char *dir)
+{
+	char *path = xasprintf("%s/bmf.json", dir);
+	FILE *file = output_file_create(path);
+	free(path);
+	if (!file)
+		return -1;
+	int written = export_write(bundle, EXPORT_BMF, file);
+	return fclose(file) == 0 && written == 0 ? 0 : -1;
+}
+
 int render_bundle(const char *dir, struct chart_report *charts, char *why, size_t why_size)
 {
 	struct loaded_bundle bundle;
 	if (bundle_load(dir, &bundle, why, why_size) != 0)
 		return -1;
 	int drawn = (int)plots_render(&bundle, dir, charts);
-	if (report_write(&bundle, charts, dir) != 0 || reproduce_write(&bundle, dir) != 0) {
-		snprintf(why, why_size, "cannot write report.md and reproduce.md in %s", dir);
+	if (report_write(&bundle, charts, dir) != 0 || reproduce_write(&bundle, dir) != 0 || write_bmf(&bundle, dir) != 0) {
+		snprintf(why, why_size, "cannot write report.md, reproduce.md and bmf.json in %s", dir);
 		drawn = -1;
 	}
 	bundle_unload(&bundle);

@@ -18,13 +18,20 @@ static void print_message(const char *format, va_list args)
 	fputc('\n', stderr);
 }
 
+static int bad_input_status = EXIT_BAD_INPUT;
+
+void set_bad_input_status(int status)
+{
+	bad_input_status = status;
+}
+
 void die_bad_input(const char *format, ...)
 {
 	va_list args;
 	va_start(args, format);
 	print_message(format, args);
 	va_end(args);
-	exit(EXIT_BAD_INPUT);
+	exit(bad_input_status);
 }
 
 void die(const char *format, ...)

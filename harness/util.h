@@ -17,6 +17,12 @@ enum exit_status {
 	EXIT_INTERRUPTED = 130, /* Ctrl-C or SIGTERM: the bundle keeps the finished cells */
 };
 
+/* Exit statuses of --compare --bisect, git bisect run's: 0 good, 1 bad, 125 cannot tell (skip). */
+enum bisect_status { BISECT_GOOD = 0, BISECT_BAD = 1, BISECT_SKIP = 125 };
+
+/* The status die_bad_input exits with: 2, or 125 under --bisect (bad input cannot tell good from bad). */
+void set_bad_input_status(int status);
+
 /* One line "spawnbench: MESSAGE" on stderr, then exit 2 / exit 1. */
 noreturn void die_bad_input(const char *format, ...) __attribute__((format(printf, 1, 2)));
 noreturn void die(const char *format, ...) __attribute__((format(printf, 1, 2)));

@@ -576,6 +576,41 @@ test_no_process_outlives_the_run() {
 	pass "$name (leaver $took s)"
 }
 
+test_exports_and_bisect() {
+	local name=exports_read_by_bencher_and_lkp_and_bisect_exit_codes fixture=$here/tests/fixtures/bundle
+	"$bin" --export bmf "$fixture" >"$scratch/bmf.json" && "$bin" --export bmf "$fixture" | cmp -s - "$scratch/bmf.json" ||
+		{ fail $name "--export bmf failed or is not byte-identical"; return; }
+	if python3 -c 'import jsonschema' 2>/dev/null; then
+		python3 -c 'import json, sys, jsonschema
+jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))' "$scratch/bmf.json" "$here/tests/fixtures/bmf.schema.json" ||
+			{ fail $name "bmf.json does not validate against tests/fixtures/bmf.schema.json"; return; }
+	fi
+	"$bin" --export kv "$fixture" | cmp -s - "$here/tests/fixtures/bundle.kv" || { fail $name "kv differs from the golden file"; return; }
+	"$bin" --export csv "$fixture" >/dev/null 2>"$scratch/stderr"
+	[ $? = 2 ] && grep -q 'option --export csv: not one of bmf, kv' "$scratch/stderr" || { fail $name "--export csv"; return; }
+	"$bin" --plot "$fixture" --compare a b >/dev/null 2>"$scratch/stderr"
+	[ $? = 2 ] && grep -q 'give one of --plot and --compare, not both' "$scratch/stderr" || { fail $name "two modes: $(cat "$scratch/stderr")"; return; }
+	# --bisect: 0 good, 1 bad, 125 cannot tell
+	spawnbench --warmup 1 --min-iterations 12 --budget 0.3s --rounds 3 --primitives fork,vfork --action exit --heap 0,1M \
+		--ratios 0 --events none
+	[ $status = 0 ] || { fail $name "run exited $status"; return; }
+	[ -s "$bundle/bmf.json" ] || { fail $name "no bmf.json in the bundle"; return; }
+	local base=$bundle code
+	"$bin" --compare "$base" "$base" --bisect --output "$scratch/bisect-same" >/dev/null 2>&1
+	code=$?; [ $code = 0 ] || { fail $name "a bundle against itself: $code, not 0"; return; }
+	scale_samples "$base" "$scratch/bisect-slow" fork 1.3
+	"$bin" --compare "$base" "$scratch/bisect-slow" --bisect --output "$scratch/bisect-bad" >/dev/null 2>&1
+	code=$?; [ $code = 1 ] || { fail $name "fork x1.3: $code, not 1"; return; }
+	"$bin" --compare "$base" "$scratch/bisect-slow" --bisect --cells vfork/ --output "$scratch/bisect-vfork" >/dev/null 2>&1
+	code=$?; [ $code = 0 ] || { fail $name "fork x1.3 judged on vfork cells only: $code, not 0"; return; }
+	cp -r "$base" "$scratch/bisect-failed" && sed -i 's/"status": "complete"/"status": "failed"/' "$scratch/bisect-failed/meta.json"
+	"$bin" --compare "$base" "$scratch/bisect-failed" --bisect --output "$scratch/bisect-skip" >/dev/null 2>&1
+	code=$?; [ $code = 125 ] || { fail $name "a failed bundle: $code, not 125"; return; }
+	"$bin" --compare "$base" "$scratch/nowhere" --bisect >/dev/null 2>&1
+	code=$?; [ $code = 125 ] || { fail $name "a missing bundle: $code, not 125"; return; }
+	pass "$name ($(grep -c '' "$here/tests/fixtures/bundle.kv") kv lines)"
+}
+
 smoke() {
 	local name=smoke_run_every_primitive
 	spawnbench --warmup 1 --min-iterations 6 --budget 0.1s --primitives fork,vfork,posix_spawn,clone,clone-vm \
@@ -617,6 +652,7 @@ else
 	test_output_dir_kept
 	test_hostile_suite_text
 	test_no_process_outlives_the_run
+	test_exports_and_bisect
 fi
 echo "integration: $passed passed, $failed failed, $skipped skipped"
 [ $failed = 0 ]
