@@ -15,16 +15,48 @@
 
 #define BOOTSTRAP_SEED 20261129
 
-/* The median of one cluster resample: groups drawn with replacement, then values within each. */
-static double resampled_median(const struct sample_groups *g, const size_t *offsets, double *scratch, gsl_rng *rng)
+/* Draws count groups with replacement from groups [first, first + available), values within each; appends to scratch. */
+static size_t draw_groups(const struct sample_groups *g, const size_t *offsets, size_t first, size_t available,
+			  size_t count, double *scratch, size_t n, gsl_rng *rng)
 {
-	size_t n = 0;
-	for (size_t k = 0; k < g->groups; k++) {
-		size_t group = gsl_rng_uniform_int(rng, g->groups);
+	for (size_t k = 0; k < count; k++) {
+		size_t group = first + gsl_rng_uniform_int(rng, available);
 		for (size_t i = 0; i < g->sizes[group]; i++)
 			scratch[n++] = g->values[offsets[group] + gsl_rng_uniform_int(rng, g->sizes[group])];
 	}
+	return n;
+}
+
+/* The median of one cluster resample: runs drawn with replacement, then their rounds, then values. */
+static double resampled_median(const struct sample_groups *g, const size_t *offsets, double *scratch, gsl_rng *rng)
+{
+	size_t n = 0;
+	if (g->runs < 2) {
+		n = draw_groups(g, offsets, 0, g->groups, g->groups, scratch, 0, rng);
+	} else {
+		for (size_t k = 0; k < g->runs; k++) {
+			size_t run = gsl_rng_uniform_int(rng, g->runs), first = 0;
+			for (size_t r = 0; r < run; r++)
+				first += g->run_groups[r];
+			n = draw_groups(g, offsets, first, g->run_groups[run], g->run_groups[run], scratch, n, rng);
+		}
+	}
 	return gsl_stats_median(scratch, 1, n); /* quickselect: rearranges scratch */
+}
+
+/* How many values one resample may draw: every run drawn as the largest, or every group as the largest. */
+static size_t resample_capacity(const struct sample_groups *g, size_t largest_group)
+{
+	size_t largest_run = 0, first = 0;
+	for (size_t r = 0; r < g->runs; r++) {
+		size_t values = 0;
+		for (size_t k = first; k < first + g->run_groups[r]; k++)
+			values += g->sizes[k];
+		first += g->run_groups[r];
+		largest_run = values > largest_run ? values : largest_run;
+	}
+	size_t by_groups = g->groups * largest_group, by_runs = g->runs * largest_run;
+	return by_groups > by_runs ? by_groups : by_runs;
 }
 
 /* Where each group starts in values; the largest group's size in *largest. */
@@ -50,8 +82,11 @@ void bootstrap_ratio(const struct sample_groups *a, const struct sample_groups *
 {
 	size_t largest = 0;
 	size_t *a_offsets = group_offsets(a, &largest), *b_offsets = group_offsets(b, &largest);
-	size_t groups = a->groups > b->groups ? a->groups : b->groups, total = a->total > b->total ? a->total : b->total;
-	double *scratch = xmalloc((groups * largest > total ? groups * largest : total) * sizeof *scratch);
+	size_t capacity = resample_capacity(a, largest), b_capacity = resample_capacity(b, largest);
+	capacity = capacity > b_capacity ? capacity : b_capacity;
+	capacity = capacity > a->total ? capacity : a->total;
+	capacity = capacity > b->total ? capacity : b->total;
+	double *scratch = xmalloc((capacity ? capacity : 1) * sizeof *scratch);
 	double *ratios = xmalloc(resamples * sizeof *ratios);
 	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
 	gsl_rng_set(rng, BOOTSTRAP_SEED); /* the same bundles always give the same verdicts */
@@ -103,7 +138,9 @@ static void add_unmatched(struct comparison *c, const struct cell *cell, const c
 static void compare_environments(struct comparison *c)
 {
 	static const char *const machine_keys[] = { "cpu_model", "thp_enabled", "thp_defrag", "clock_source",
-						    "virtualisation", "kernel_command_line", "mitigations" };
+						    "virtualisation", "kernel_command_line", "mitigations", "aslr",
+						    "cpufreq_governor", "cpu_boost", "intel_no_turbo", "nohz_full",
+						    "isolated_cpus", "kernel_config_fnv1a64", "glibc" };
 	json_t *old_machine = json_object_get(c->old.meta, "machine"), *new_machine = json_object_get(c->new.meta, "machine");
 	for (size_t i = 0; i < sizeof machine_keys / sizeof machine_keys[0]; i++) {
 		json_t *a = json_object_get(old_machine, machine_keys[i]), *b = json_object_get(new_machine, machine_keys[i]);
@@ -134,41 +171,83 @@ static void compare_environments(struct comparison *c)
 		add_warning(c, xasprintf("the new bundle is marked %s: its missing cells are listed below", c->new.status));
 }
 
-/* A cell's values of one phase grouped by round, rounds that gave none left out. */
-static struct sample_groups round_groups(const struct cell_samples *s, int phase, size_t *sizes)
+/* One side's values of a cell and phase: every run's, grouped by round, and the rounds by run. */
+struct side_values {
+	double *values;
+	size_t sizes[MAX_RUNS_PER_SIDE * MAX_ROUNDS];
+	size_t run_groups[MAX_RUNS_PER_SIDE];
+	struct sample_groups groups;
+};
+
+/* Gathers the cell's phase from every run of a side (rounds that gave none left out); the runs that had it. */
+static size_t gather_side(const struct bundle_samples *runs, size_t run_count, const struct cell *cell, int phase,
+			  struct side_values *side)
 {
-	struct sample_groups groups = { .values = s->phase[phase], .sizes = sizes, .total = s->count[phase] };
-	for (size_t round = 0; round < s->rounds[phase]; round++)
-		if (s->round_size[phase][round])
-			sizes[groups.groups++] = s->round_size[phase][round];
-	return groups;
+	size_t total = 0, present = 0;
+	for (size_t r = 0; r < run_count; r++) {
+		const struct cell_samples *s = samples_find(&runs[r], cell);
+		total += s ? s->count[phase] : 0;
+	}
+	memset(side, 0, sizeof *side);
+	side->values = xmalloc((total ? total : 1) * sizeof *side->values);
+	struct sample_groups *g = &side->groups;
+	g->values = side->values;
+	g->sizes = side->sizes;
+	g->run_groups = side->run_groups;
+	for (size_t r = 0; r < run_count; r++) {
+		const struct cell_samples *s = samples_find(&runs[r], cell);
+		if (!s || !s->count[phase])
+			continue;
+		memcpy(side->values + g->total, s->phase[phase], s->count[phase] * sizeof *side->values);
+		g->total += s->count[phase];
+		for (size_t round = 0; round < s->rounds[phase]; round++)
+			if (s->round_size[phase][round]) {
+				side->sizes[g->groups++] = s->round_size[phase][round];
+				side->run_groups[present]++;
+			}
+		present++;
+	}
+	g->runs = present;
+	return present;
 }
 
-static void compare_phase(struct comparison *c, const struct cell_samples *a, const struct cell_samples *b, int phase)
+static void compare_phase(struct comparison *c, const struct cell *cell, int phase)
 {
-	if (a->count[phase] < 6 || b->count[phase] < 6) {
-		if (a->count[phase] || b->count[phase]) { /* a phase that applies, with too few values for a CI */
+	struct side_values old_side, new_side;
+	gather_side(c->old_runs, c->old_run_count, cell, phase, &old_side);
+	gather_side(c->new_runs, c->new_run_count, cell, phase, &new_side);
+	size_t old_n = old_side.groups.total, new_n = new_side.groups.total;
+	if (old_n < 6 || new_n < 6) {
+		if (old_n || new_n) { /* a phase that applies, with too few values for a CI */
 			char where[128];
 			snprintf(where, sizeof where, "%s: too few samples for a CI (%zu old, %zu new; 6 needed)",
-				 phase_names[phase], a->count[phase], b->count[phase]);
-			add_unmatched(c, &a->cell, where);
+				 phase_names[phase], old_n, new_n);
+			add_unmatched(c, cell, where);
 		}
-		return;
+	} else {
+		c->rows = xrealloc(c->rows, (c->count + 1) * sizeof *c->rows);
+		struct comparison_row *row = &c->rows[c->count++];
+		memset(row, 0, sizeof *row);
+		row->cell = *cell;
+		row->phase = phase;
+		row->old_n = old_n;
+		row->new_n = new_n;
+		bootstrap_ratio(&old_side.groups, &new_side.groups, COMPARE_RESAMPLES, &row->ci);
+		row->old_median = median_of(old_side.values, old_n);
+		row->new_median = median_of(new_side.values, new_n);
+		row->verdict = judge(&row->ci, c->threshold);
 	}
-	c->rows = xrealloc(c->rows, (c->count + 1) * sizeof *c->rows);
-	struct comparison_row *row = &c->rows[c->count++];
-	memset(row, 0, sizeof *row);
-	row->cell = a->cell;
-	row->phase = phase;
-	row->old_n = a->count[phase];
-	row->new_n = b->count[phase];
-	size_t old_sizes[MAX_ROUNDS], new_sizes[MAX_ROUNDS];
-	struct sample_groups old_groups = round_groups(a, phase, old_sizes);
-	struct sample_groups new_groups = round_groups(b, phase, new_sizes);
-	bootstrap_ratio(&old_groups, &new_groups, COMPARE_RESAMPLES, &row->ci);
-	row->old_median = median_of(a->phase[phase], a->count[phase]);
-	row->new_median = median_of(b->phase[phase], b->count[phase]);
-	row->verdict = judge(&row->ci, c->threshold);
+	free(old_side.values);
+	free(new_side.values);
+}
+
+/* Whether some run of a side has samples of the cell. */
+static bool side_has(const struct bundle_samples *runs, size_t run_count, const struct cell *cell)
+{
+	for (size_t r = 0; r < run_count; r++)
+		if (samples_find(&runs[r], cell))
+			return true;
+	return false;
 }
 
 /* Matches the cells that were measured in both; lists the others. */
@@ -188,13 +267,13 @@ static void compare_cells(struct comparison *c)
 										      : "not measured in the new bundle");
 			continue;
 		}
-		const struct cell_samples *a = samples_find(&c->old_samples, &old_cell->cell);
-		const struct cell_samples *b = samples_find(&c->new_samples, &old_cell->cell);
-		if (!a || !b)
-			add_unmatched(c, &old_cell->cell, !a ? "no samples in the old bundle's samples.csv"
-							     : "no samples in the new bundle's samples.csv");
-		for (int phase = 0; a && b && phase < PHASE_COUNT; phase++)
-			compare_phase(c, a, b, phase);
+		bool in_old = side_has(c->old_runs, c->old_run_count, &old_cell->cell);
+		bool in_new = side_has(c->new_runs, c->new_run_count, &old_cell->cell);
+		if (!in_old || !in_new)
+			add_unmatched(c, &old_cell->cell, !in_old ? "no samples in the old side's samples.csv"
+								  : "no samples in the new side's samples.csv");
+		for (int phase = 0; in_old && in_new && phase < PHASE_COUNT; phase++)
+			compare_phase(c, &old_cell->cell, phase);
 	}
 	for (size_t i = 0; i < c->new.results.count; i++)
 		if (c->new.results.cells[i].status != CELL_NOT_APPLICABLE &&
@@ -202,19 +281,48 @@ static void compare_cells(struct comparison *c)
 			add_unmatched(c, &c->new.results.cells[i].cell, "in the new bundle only");
 }
 
-int compare_bundles(const char *old_path, const char *new_path, double threshold, struct comparison *c, char *why,
-		    size_t why_size)
+/*
+ * One side's runs: every bundle validated (the first kept whole, for its cells
+ * and machine) and its samples loaded; a run marked other than complete is
+ * said. -1 with why naming the file at fault.
+ */
+static int load_side(struct comparison *c, char *const *paths, size_t count, const char *side, struct loaded_bundle *first,
+		     struct bundle_samples **runs, size_t *run_count, char *why, size_t why_size)
+{
+	*runs = xcalloc(count, sizeof **runs);
+	for (size_t r = 0; r < count; r++) {
+		struct loaded_bundle extra, *bundle = r == 0 ? first : &extra;
+		if (bundle_load(paths[r], bundle, why, why_size) != 0)
+			return -1;
+		if (r > 0 && strcmp(extra.status, "complete") != 0)
+			add_warning(c, xasprintf("%s run %zu (%s) is marked %s", side, r + 1, paths[r], extra.status));
+		if (r > 0)
+			bundle_unload(&extra);
+		if (samples_load(paths[r], &(*runs)[r], why, why_size) != 0)
+			return -1;
+		(*run_count)++;
+	}
+	return 0;
+}
+
+int compare_bundles(char *const *old_paths, size_t old_count, char *const *new_paths, size_t new_count, double threshold,
+		    struct comparison *c, char *why, size_t why_size)
 {
 	memset(c, 0, sizeof *c);
 	c->threshold = threshold;
-	if (bundle_load(old_path, &c->old, why, why_size) != 0)
+	if (old_count > MAX_RUNS_PER_SIDE || new_count > MAX_RUNS_PER_SIDE) {
+		snprintf(why, why_size, "--compare: at most %d bundles per side", MAX_RUNS_PER_SIDE);
 		return -1;
-	if (bundle_load(new_path, &c->new, why, why_size) != 0 ||
-	    samples_load(old_path, &c->old_samples, why, why_size) != 0 ||
-	    samples_load(new_path, &c->new_samples, why, why_size) != 0) {
+	}
+	if (load_side(c, old_paths, old_count, "old", &c->old, &c->old_runs, &c->old_run_count, why, why_size) != 0 ||
+	    load_side(c, new_paths, new_count, "new", &c->new, &c->new_runs, &c->new_run_count, why, why_size) != 0) {
 		comparison_free(c);
 		return -1;
 	}
+	if (old_count == 1 || new_count == 1)
+		add_warning(c, xasprintf("one run on the %s side: a shift of a whole run (a worker's memory, the host) cannot "
+					 "be told from a change; compare two runs per side (OLD1,OLD2 NEW1,NEW2) to tell them "
+					 "apart", old_count == 1 && new_count == 1 ? "old and the new" : old_count == 1 ? "old" : "new"));
 	compare_environments(c);
 	compare_cells(c);
 	return 0;
@@ -224,8 +332,12 @@ void comparison_free(struct comparison *c)
 {
 	bundle_unload(&c->old);
 	bundle_unload(&c->new);
-	samples_free(&c->old_samples);
-	samples_free(&c->new_samples);
+	for (size_t r = 0; r < c->old_run_count; r++)
+		samples_free(&c->old_runs[r]);
+	for (size_t r = 0; r < c->new_run_count; r++)
+		samples_free(&c->new_runs[r]);
+	free(c->old_runs);
+	free(c->new_runs);
 	free(c->rows);
 	for (size_t i = 0; i < c->warning_count; i++)
 		free(c->warnings[i]);

@@ -16,6 +16,7 @@
 #include "samples_load.h"
 
 #define COMPARE_RESAMPLES 1000
+#define MAX_RUNS_PER_SIDE 16
 #define MAX_NOTES 64
 
 /*
@@ -39,8 +40,9 @@ struct comparison_row {
 };
 
 struct comparison {
-	struct loaded_bundle old, new;
-	struct bundle_samples old_samples, new_samples;
+	struct loaded_bundle old, new;         /* the first bundle of each side: its cells and its machine */
+	struct bundle_samples *old_runs, *new_runs;  /* every bundle's samples, a run each */
+	size_t old_run_count, new_run_count;
 	struct comparison_row *rows;
 	size_t count;
 	double threshold;           /* 0.05 = 5% */
@@ -50,26 +52,33 @@ struct comparison {
 	size_t unmatched_count, unmatched_total;
 };
 
-/* Samples in groups (the rounds of a cell): values[0..total), the first sizes[0] from group 0, and so on. */
+/*
+ * Samples in groups (the rounds of a cell): values[0..total), the first
+ * sizes[0] from group 0, and so on. With runs > 1, the groups belong to runs
+ * (bundles of separate runs of a suite), run_groups[r] of them to run r, in order.
+ */
 struct sample_groups {
 	const double *values;
 	const size_t *sizes;
 	size_t groups, total;
+	const size_t *run_groups;
+	size_t runs;
 };
 
 /*
  * A bootstrap CI of median(b) / median(a), resamples times, with a fixed seed.
- * A cluster bootstrap: each resample draws groups with replacement, then values
- * within each drawn group, so the drift between rounds is inside the CI.
+ * A cluster bootstrap: each resample draws runs with replacement (when a side
+ * has several), then rounds within each drawn run, then values within each
+ * drawn round, so drift between rounds and shifts of whole runs are inside the CI.
  */
 void bootstrap_ratio(const struct sample_groups *a, const struct sample_groups *b, size_t resamples,
 		     struct ratio_ci *ci);
 
 enum verdict judge(const struct ratio_ci *ci, double threshold);
 
-/* Loads and compares; -1 with one line naming the file at fault. */
-int compare_bundles(const char *old_path, const char *new_path, double threshold, struct comparison *comparison,
-		    char *why, size_t why_size);
+/* Loads and compares several bundles (runs) per side; -1 with one line naming the file at fault. */
+int compare_bundles(char *const *old_paths, size_t old_count, char *const *new_paths, size_t new_count, double threshold,
+		    struct comparison *comparison, char *why, size_t why_size);
 void comparison_free(struct comparison *comparison);
 
 size_t comparison_count(const struct comparison *comparison, enum verdict verdict);

@@ -5,6 +5,7 @@
 #include <gnu/libc-version.h>
 #include <hwloc.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,6 +99,55 @@ static json_t *memory_and_cpu(void)
 	return object;
 }
 
+/* FNV-1a (64 bits) of a whole file, as 16 hex digits; NULL if it cannot be read. A change detector, not a signature. */
+static char *file_fnv1a(const char *path)
+{
+	FILE *file = fopen(path, "re");
+	if (!file)
+		return NULL;
+	uint64_t hash = 14695981039346656037ull;
+	int c;
+	while ((c = getc_unlocked(file)) != EOF)
+		hash = (hash ^ (uint64_t)(unsigned char)c) * 1099511628211ull;
+	bool failed = ferror(file);
+	fclose(file);
+	return failed ? NULL : xasprintf("%016llx", (unsigned long long)hash);
+}
+
+/*
+ * The running kernel's configuration, hashed: /proc/config.gz where the
+ * kernel exposes it, /boot/config-RELEASE otherwise; the source is recorded
+ * with the hash, since the two files of one configuration hash differently.
+ */
+static void kernel_config(json_t *machine)
+{
+	char *boot = xasprintf("/boot/config-%s", names.release);
+	const char *sources[] = { "/proc/config.gz", boot };
+	for (size_t i = 0; i < 2; i++) {
+		char *hash = file_fnv1a(sources[i]);
+		if (hash) {
+			json_object_set_new(machine, "kernel_config_fnv1a64", json_string(hash));
+			json_object_set_new(machine, "kernel_config_source", json_string(sources[i]));
+			free(hash);
+			break;
+		}
+	}
+	if (!json_object_get(machine, "kernel_config_fnv1a64"))
+		json_object_set_new(machine, "kernel_config_fnv1a64", json_null());
+	free(boot);
+}
+
+/* What changes process creation's timings without changing the kernel: ASLR, frequency, isolated CPUs. */
+static void timing_settings(json_t *machine)
+{
+	set_file(machine, "aslr", "/proc/sys/kernel/randomize_va_space");
+	set_file(machine, "cpufreq_governor", "/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor");
+	set_file(machine, "cpu_boost", "/sys/devices/system/cpu/cpufreq/boost");
+	set_file(machine, "intel_no_turbo", "/sys/devices/system/cpu/intel_pstate/no_turbo");
+	set_file(machine, "nohz_full", "/sys/devices/system/cpu/nohz_full");
+	set_file(machine, "isolated_cpus", "/sys/devices/system/cpu/isolated");
+}
+
 json_t *machine_describe(void)
 {
 	load_names();
@@ -118,5 +168,7 @@ json_t *machine_describe(void)
 	json_object_set_new(machine, "glibc", json_string(gnu_get_libc_version()));
 	json_object_set_new(machine, "compiler", json_string("gcc " __VERSION__));
 	json_object_set_new(machine, "hwloc", json_string(HWLOC_VERSION));
+	timing_settings(machine);
+	kernel_config(machine);
 	return machine;
 }

@@ -33,7 +33,7 @@ static const char *const mode_options[] = { "", "--list", "--help", "--version",
 
 enum fixed_option {
 	OPT_SUITE = 1000, OPT_CONFIG, OPT_OUTPUT, OPT_LIST, OPT_HELP, OPT_VERSION, OPT_PLOT, OPT_REPORT, OPT_COMPARE,
-	OPT_TREND, OPT_THRESHOLD, OPT_EXPORT, OPT_BISECT, OPT_CELLS, OPT_TABLE_BASE
+	OPT_TREND, OPT_THRESHOLD, OPT_EXPORT, OPT_BISECT, OPT_CELLS, OPT_RUNS_PER_SIDE, OPT_TABLE_BASE
 };
 
 struct override {
@@ -52,6 +52,7 @@ struct cli {
 	double threshold;                 /* --compare: 0.05 = 5% */
 	bool bisect;                      /* --compare speaks git bisect run's exit statuses */
 	const char *cells;                /* --cells: the benchmarks --bisect judges, comma-separated name parts */
+	unsigned long runs_per_side;      /* --runs-per-side: --compare wants this many bundles per side (0: any) */
 	enum export_format export_format; /* --export FORMAT BUNDLE */
 	struct override overrides[64];
 	size_t override_count;
@@ -70,7 +71,9 @@ static void print_help(FILE *out)
 		"  --list              list suites, primitives, dimensions and the events this machine counts\n"
 		"  --plot DIR          redraw the charts and rewrite report.md and reproduce.md of a bundle\n"
 		"  --report DIR        the same (DIR: a directory, or a name under results/ such as latest)\n"
-		"  --compare OLD NEW   compare two bundles: exit 3 if a cell regressed beyond the threshold\n"
+		"  --compare OLD NEW   compare two bundles, or runs (OLD1,OLD2 NEW1,NEW2): exit 3 if a cell regressed\n"
+		"                      beyond the threshold\n"
+		"  --runs-per-side N   with --compare: N bundles on each side, or exit 2\n"
 		"  --threshold PCT     the practical threshold of --compare (default 5)\n"
 		"  --trend DIR...      medians across bundles, ordered by kernel version\n"
 		"  --export FMT DIR    print a bundle as bmf (Bencher Metric Format JSON) or kv (LKP's name: value lines)\n"
@@ -100,6 +103,7 @@ static struct option *long_options(void)
 		{ "compare", no_argument, NULL, OPT_COMPARE },    { "trend", no_argument, NULL, OPT_TREND },
 		{ "threshold", required_argument, NULL, OPT_THRESHOLD }, { "export", required_argument, NULL, OPT_EXPORT },
 		{ "bisect", no_argument, NULL, OPT_BISECT },      { "cells", required_argument, NULL, OPT_CELLS },
+		{ "runs-per-side", required_argument, NULL, OPT_RUNS_PER_SIDE },
 	};
 	size_t fixed_count = sizeof fixed / sizeof fixed[0];
 	struct option *options = xcalloc(fixed_count + option_count + 1, sizeof *options);
@@ -168,6 +172,12 @@ static void parse_cli(int argc, char **argv, struct cli *cli)
 		case OPT_THRESHOLD: cli->threshold = parse_threshold(optarg); break;
 		case OPT_BISECT: cli->bisect = true; set_bad_input_status(BISECT_SKIP); break;
 		case OPT_CELLS: cli->cells = optarg; break;
+		case OPT_RUNS_PER_SIDE: {
+			char why[128];
+			if (parse_count(optarg, 1, MAX_RUNS_PER_SIDE, &cli->runs_per_side, why, sizeof why) != 0)
+				die_bad_input("option --runs-per-side %s: %s", optarg, why);
+			break;
+		}
 		case '?':
 			die_bad_input("option %s: %s (see --help)", argv[optind - 1],
 				      optopt ? "needs a value" : "unknown option");
@@ -187,8 +197,8 @@ static void parse_cli(int argc, char **argv, struct cli *cli)
 		die_bad_input("--trend takes two bundles or more (given %d)", cli->positional_count);
 	if (cli->mode == MODE_EXPORT && cli->positional_count != 1)
 		die_bad_input("--export takes one bundle (given %d)", cli->positional_count);
-	if ((cli->bisect || cli->cells) && cli->mode != MODE_COMPARE)
-		die_bad_input("--bisect and --cells go with --compare");
+	if ((cli->bisect || cli->cells || cli->runs_per_side) && cli->mode != MODE_COMPARE)
+		die_bad_input("--bisect, --cells and --runs-per-side go with --compare");
 	if (cli->cells && !cli->bisect)
 		die_bad_input("--cells goes with --bisect");
 	if (cli->mode != MODE_COMPARE && cli->mode != MODE_TREND && cli->mode != MODE_EXPORT && optind < argc)
@@ -345,14 +355,53 @@ static int bisect_verdict(const struct cli *cli, const struct comparison *c)
 	return regressions ? BISECT_BAD : BISECT_GOOD;
 }
 
+/*
+ * A side of --compare: one bundle, or several runs apart by commas
+ * ("base1,base2"); an argument that names a bundle whole is one, commas and all.
+ * Returns the paths (free with free_paths) and their count in *count.
+ */
+static char **side_paths(const char *argument, const char *side, size_t *count)
+{
+	char path[PATH_MAX], why[PATH_MAX + 100], **paths = xcalloc(MAX_RUNS_PER_SIDE + 1, sizeof *paths);
+	*count = 0;
+	if (bundle_resolve(argument, path, sizeof path, why, sizeof why) == 0) {
+		paths[(*count)++] = xstrdup(path);
+		return paths;
+	}
+	char *copy = xstrdup(argument), *save = NULL;
+	for (char *part = strtok_r(copy, ",", &save); part; part = strtok_r(NULL, ",", &save)) {
+		if (*count == MAX_RUNS_PER_SIDE)
+			die_bad_input("--compare: more than %d bundles on the %s side", MAX_RUNS_PER_SIDE, side);
+		resolve_or_die(part, path, sizeof path);
+		paths[(*count)++] = xstrdup(path);
+	}
+	free(copy);
+	if (!*count)
+		die_bad_input("--compare: no bundle on the %s side", side);
+	return paths;
+}
+
+static void free_paths(char **paths)
+{
+	for (char **p = paths; *p; p++)
+		free(*p);
+	free(paths);
+}
+
 static int compare_main(const struct cli *cli)
 {
-	char old_path[PATH_MAX], new_path[PATH_MAX], final_path[PATH_MAX], temp_path[PATH_MAX], why[700];
+	char final_path[PATH_MAX], temp_path[PATH_MAX], why[700];
 	struct comparison comparison;
-	resolve_or_die(cli->positional[0], old_path, sizeof old_path);
-	resolve_or_die(cli->positional[1], new_path, sizeof new_path);
-	if (compare_bundles(old_path, new_path, cli->threshold, &comparison, why, sizeof why) != 0)
+	size_t old_count, new_count;
+	char **old_paths = side_paths(cli->positional[0], "old", &old_count);
+	char **new_paths = side_paths(cli->positional[1], "new", &new_count);
+	if (cli->runs_per_side && (old_count != cli->runs_per_side || new_count != cli->runs_per_side))
+		die_bad_input("--runs-per-side %lu: the old side has %zu bundles, the new side %zu", cli->runs_per_side,
+			      old_count, new_count);
+	if (compare_bundles(old_paths, old_count, new_paths, new_count, cli->threshold, &comparison, why, sizeof why) != 0)
 		die_bad_input("%s", why);
+	free_paths(old_paths);
+	free_paths(new_paths);
 	output_paths(cli, "compare", final_path, temp_path, sizeof final_path);
 	comparison_print(stdout, &comparison, false);
 	if (comparison_write(&comparison, temp_path) != 0 || rename(temp_path, final_path) != 0) {

@@ -611,6 +611,30 @@ jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))'
 	pass "$name ($(grep -c '' "$here/tests/fixtures/bundle.kv") kv lines)"
 }
 
+test_runs_per_side() {
+	local name=runs_per_side_tell_a_shifted_run_from_a_change code
+	spawnbench --warmup 1 --min-iterations 12 --budget 0.3s --rounds 3 --primitives fork,vfork --action exit --heap 0,1M \
+		--ratios 0 --events none
+	[ $status = 0 ] || { fail $name "run exited $status"; return; }
+	local base=$bundle
+	resample_samples "$base" "$scratch/run2"        # a second run of the same code
+	scale_samples "$base" "$scratch/run1-slow" fork 1.3
+	scale_samples "$scratch/run2" "$scratch/run2-slow" fork 1.3
+	# one of the new side's runs shifted x1.3: a shift of that run, not a change of the code
+	"$bin" --compare "$base,$scratch/run2" "$scratch/run1-slow,$scratch/run2" --runs-per-side 2 --output "$scratch/rps-one" \
+		>"$scratch/stdout" 2>&1
+	code=$?; [ $code = 0 ] || { fail $name "one run of two shifted: exit $code, not 0: $(grep -A2 '^# regressions' "$scratch/stdout")"; return; }
+	# both shifted: a regression
+	"$bin" --compare "$base,$scratch/run2" "$scratch/run1-slow,$scratch/run2-slow" --output "$scratch/rps-both" >"$scratch/stdout" 2>&1
+	code=$?; [ $code = 3 ] && grep -q '^fork exit .*roundtrip' "$scratch/stdout" || { fail $name "both runs shifted: exit $code, not 3"; return; }
+	# one run per side is said to be one
+	"$bin" --compare "$base" "$scratch/run2" --output "$scratch/rps-single" >"$scratch/stdout" 2>&1
+	grep -q 'one run on the old and the new side: a shift of a whole run' "$scratch/stdout" || { fail $name "no one-run warning"; return; }
+	"$bin" --compare "$base" "$scratch/run2" --runs-per-side 2 >/dev/null 2>"$scratch/stderr"
+	[ $? = 2 ] && grep -q -- '--runs-per-side 2: the old side has 1 bundles' "$scratch/stderr" || { fail $name "--runs-per-side 2 with one each"; return; }
+	pass $name
+}
+
 smoke() {
 	local name=smoke_run_every_primitive
 	spawnbench --warmup 1 --min-iterations 6 --budget 0.1s --primitives fork,vfork,posix_spawn,clone,clone-vm \
@@ -653,6 +677,7 @@ else
 	test_hostile_suite_text
 	test_no_process_outlives_the_run
 	test_exports_and_bisect
+	test_runs_per_side
 fi
 echo "integration: $passed passed, $failed failed, $skipped skipped"
 [ $failed = 0 ]

@@ -44,7 +44,8 @@ static double *lognormal(size_t n, double median, double sigma, unsigned long se
 static struct ratio_ci compare_one_round(const double *a, const double *b, size_t n)
 {
 	size_t size = n;
-	struct sample_groups old_groups = { a, &size, 1, n }, new_groups = { b, &size, 1, n };
+	struct sample_groups old_groups = { .values = a, .sizes = &size, .groups = 1, .total = n };
+	struct sample_groups new_groups = { .values = b, .sizes = &size, .groups = 1, .total = n };
 	struct ratio_ci ci;
 	bootstrap_ratio(&old_groups, &new_groups, COMPARE_RESAMPLES, &ci);
 	return ci;
@@ -117,7 +118,8 @@ static void test_rounds_widen_the_interval(void **state)
 		b[i] = base[599 - i] * (i < 200 ? 1.25 : 1.0);
 	}
 	size_t sizes[3] = { 200, 200, 200 };
-	struct sample_groups old_groups = { a, sizes, 3, 600 }, new_groups = { b, sizes, 3, 600 };
+	struct sample_groups old_groups = { .values = a, .sizes = sizes, .groups = 3, .total = 600 };
+	struct sample_groups new_groups = { .values = b, .sizes = sizes, .groups = 3, .total = 600 };
 	struct ratio_ci grouped;
 	bootstrap_ratio(&old_groups, &new_groups, COMPARE_RESAMPLES, &grouped);
 	assert_true(grouped.high - grouped.low > 0.1); /* the drift is inside the interval */
@@ -127,7 +129,36 @@ static void test_rounds_widen_the_interval(void **state)
 	free(base);
 }
 
+/* Two runs per side, three rounds each: new's second run (or both) scaled by factor. */
+static enum verdict two_runs_verdict(bool both_scaled)
+{
+	enum { PER_RUN = 600 };
+	double *old_values = lognormal(2 * PER_RUN, 100, 0.05, 41), *new_values = lognormal(2 * PER_RUN, 100, 0.05, 42);
+	for (size_t i = 0; i < 2 * PER_RUN; i++)
+		if (i >= PER_RUN || both_scaled)
+			new_values[i] *= 1.3;
+	size_t sizes[6] = { 200, 200, 200, 200, 200, 200 }, run_groups[2] = { 3, 3 };
+	struct sample_groups old_groups = { .values = old_values, .sizes = sizes, .groups = 6, .total = 2 * PER_RUN,
+					    .run_groups = run_groups, .runs = 2 };
+	struct sample_groups new_groups = old_groups;
+	new_groups.values = new_values;
+	struct ratio_ci ci;
+	bootstrap_ratio(&old_groups, &new_groups, COMPARE_RESAMPLES, &ci);
+	free(old_values);
+	free(new_values);
+	return judge(&ci, 0.05);
+}
+
+static void test_runs_are_the_outer_level(void **state)
+{
+	(void)state;
+	/* one run of a side shifted: the interval widens, no regression is claimed; both shifted: a regression */
+	assert_int_not_equal(two_runs_verdict(false), VERDICT_REGRESSION);
+	assert_int_equal(two_runs_verdict(true), VERDICT_REGRESSION);
+}
+
 const struct CMUnitTest compare_tests[] = {
+	cmocka_unit_test(test_runs_are_the_outer_level),
 	cmocka_unit_test(test_kernel_version_order),
 	cmocka_unit_test(test_identical_samples_are_unchanged),
 	cmocka_unit_test(test_scaled_samples_regress),
