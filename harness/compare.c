@@ -134,6 +134,48 @@ static void add_unmatched(struct comparison *c, const struct cell *cell, const c
 	c->unmatched[c->unmatched_count++] = xasprintf("%s: %s", description, where);
 }
 
+/* How far new's probe is from old's: 6.3 for 6.3x slower, 0.5 for twice as fast; NaN if either lacks it. */
+static double probe_ratio(const struct comparison *c, enum probe probe)
+{
+	return c->new_probes[probe] / c->old_probes[probe];
+}
+
+static bool moved(double ratio)
+{
+	return !isnan(ratio) && (ratio > PROBE_MOVED || ratio < 1 / PROBE_MOVED);
+}
+
+/*
+ * The machine probes side by side. The user-space loop and the memory copy
+ * do not depend on the kernel: if they moved, the machine did, and no kernel
+ * verdict holds (confounded). The page-fault and system-call probes go
+ * through the kernel: if they moved while the loop did not, the memory path
+ * or the kernel entry changed, which a kernel change can do; that is said.
+ */
+static void compare_probes(struct comparison *c)
+{
+	for (int p = 0; p < PROBE_COUNT; p++) {
+		c->old_probes[p] = probe_median(c->old.meta, "before", p);
+		c->new_probes[p] = probe_median(c->new.meta, "before", p);
+	}
+	double loop = probe_ratio(c, PROBE_USER_LOOP), copy = probe_ratio(c, PROBE_MEMCPY);
+	c->confounded = moved(loop) || moved(copy);
+	if (moved(loop) || moved(copy))
+		add_warning(c, xasprintf("the machine itself moved: the user-space loop probe is %.2gx and the memory copy %.2gx "
+					 "in NEW; timings from these bundles do not compare, whatever the kernel", loop, copy));
+	static const struct { enum probe probe; const char *what, *path; } kernel_paths[] = {
+		{ PROBE_PAGE_FAULT, "page-fault", "the memory path" }, { PROBE_SYSCALL, "system-call", "the kernel entry" },
+	};
+	for (size_t i = 0; i < sizeof kernel_paths / sizeof kernel_paths[0]; i++) {
+		double ratio = probe_ratio(c, kernel_paths[i].probe);
+		if (moved(ratio) && !moved(loop))
+			add_warning(c, xasprintf("the %s probe is %.2gx %s in NEW while the user-space loop is unchanged: %s of this "
+						 "machine changed; if the kernel did not, comparisons of these bundles are confounded",
+						 kernel_paths[i].what, ratio > 1 ? ratio : 1 / ratio, ratio > 1 ? "slower" : "faster",
+						 kernel_paths[i].path));
+	}
+}
+
 /* Warns where the machines or the suites differ in what changes the shape of the results. */
 static void compare_environments(struct comparison *c)
 {
@@ -324,6 +366,7 @@ int compare_bundles(char *const *old_paths, size_t old_count, char *const *new_p
 					 "be told from a change; compare two runs per side (OLD1,OLD2 NEW1,NEW2) to tell them "
 					 "apart", old_count == 1 && new_count == 1 ? "old and the new" : old_count == 1 ? "old" : "new"));
 	compare_environments(c);
+	compare_probes(c);
 	compare_cells(c);
 	return 0;
 }

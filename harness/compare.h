@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "bundle_load.h"
+#include "probes.h"
 #include "samples_load.h"
 
 #define COMPARE_RESAMPLES 1000
@@ -50,7 +51,12 @@ struct comparison {
 	size_t warning_count;
 	char *unmatched[MAX_NOTES * 4];  /* cells in one bundle only, or not ok in one */
 	size_t unmatched_count, unmatched_total;
+	double old_probes[PROBE_COUNT], new_probes[PROBE_COUNT];  /* medians before the suites; NaN where absent */
+	bool confounded;            /* the CPU or the memory bandwidth itself moved: no kernel verdict */
 };
+
+/* A probe that moved this much (either way) is a machine that moved. */
+#define PROBE_MOVED 1.25
 
 /*
  * Samples in groups (the rounds of a cell): values[0..total), the first

@@ -65,6 +65,23 @@ static void print_rows(FILE *out, const struct comparison *c, enum verdict verdi
 	free(rows);
 }
 
+/* The machine probes before each suite, old and new side by side. */
+static void print_probes(FILE *out, const struct comparison *c, bool markdown)
+{
+	bool any = false;
+	for (int p = 0; p < PROBE_COUNT; p++)
+		any |= !isnan(c->old_probes[p]) || !isnan(c->new_probes[p]);
+	if (!any)
+		return;
+	fprintf(out, "%smachine probes (median before the suite; old -> new):", markdown ? "- " : "");
+	for (int p = 0; p < PROBE_COUNT; p++) {
+		char ratio[32];
+		format_ratio(c->new_probes[p] / c->old_probes[p], ratio, sizeof ratio);
+		fprintf(out, "%s %s %.3g -> %.3g (%s)", p ? "," : "", probe_names[p], c->old_probes[p], c->new_probes[p], ratio);
+	}
+	fprintf(out, "\n");
+}
+
 void comparison_print(FILE *out, const struct comparison *c, bool markdown)
 {
 	if (markdown)
@@ -76,7 +93,8 @@ void comparison_print(FILE *out, const struct comparison *c, bool markdown)
 		     "CI wholly within it, inconclusive one that straddles it\n",
 		markdown ? "- " : "", COMPARE_RESAMPLES, 100 * c->threshold);
 	for (size_t i = 0; i < c->warning_count; i++)
-		fprintf(out, "%swarning: %s\n", markdown ? "- **" : "", c->warnings[i]);
+		fprintf(out, "%swarning: %s%s\n", markdown ? "- **" : "", c->warnings[i], markdown ? "**" : "");
+	print_probes(out, c, markdown);
 	print_rows(out, c, VERDICT_REGRESSION, markdown);
 	print_rows(out, c, VERDICT_IMPROVEMENT, markdown);
 	print_rows(out, c, VERDICT_INCONCLUSIVE, markdown);

@@ -340,6 +340,10 @@ static int bisect_verdict(const struct cli *cli, const struct comparison *c)
 			return BISECT_SKIP;
 		}
 	}
+	if (c->confounded) {
+		printf("bisect: skip (125): the machine probes moved between the two runs: the machine, not only the kernel, changed\n");
+		return BISECT_SKIP;
+	}
 	size_t selected = 0, regressions = 0;
 	for (size_t i = 0; i < c->count; i++)
 		if (cell_selected(cli->cells, &c->rows[i])) {

@@ -19,6 +19,7 @@
 #include "hyperfine.h"
 #include "plan.h"
 #include "primitive.h"
+#include "probes.h"
 #include "progress.h"
 #include "report.h"
 #include "reproduce.h"
@@ -208,6 +209,16 @@ static void warn_uncounted_events(const struct event_set *events)
 	}
 }
 
+/* The machine probes at one moment of the run (outside every cell), and what they took. */
+static void probe_machine(json_t *probes, const char *when)
+{
+	double started = monotonic_seconds();
+	json_object_set_new(probes, when, probes_run());
+	char key[32];
+	snprintf(key, sizeof key, "%s_seconds", when);
+	json_object_set_new(probes, key, json_real(monotonic_seconds() - started));
+}
+
 int run_suite(struct suite_config *config, bool events_typed, const char *output_dir, int argc, char **argv)
 {
 	struct run run;
@@ -228,8 +239,13 @@ int run_suite(struct suite_config *config, bool events_typed, const char *output
 	worker_link_install_signal_handlers();
 	if (bundle_open(&run.bundle, output_dir, &run.config, &run.events, argc, argv, why, sizeof why) != 0)
 		die_bad_input("%s", why);
+	json_t *probes = json_object();
+	json_object_set_new(run.bundle.meta, "machine_probes", probes);
+	probe_machine(probes, "before");
 	progress_init(&run.progress, &run.plan, &run.config);
 	run_cells(&run);
+	if (!stop_requested)
+		probe_machine(probes, "after");
 	int status = finish_run(&run, progress_elapsed(&run.progress));
 	results_free(&run.results);
 	events_free(&run.events);

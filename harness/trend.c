@@ -9,6 +9,8 @@
 #include "kversion.h"
 #include "parse.h"
 #include "primitive.h"
+#include "compare.h"
+#include "probes.h"
 #include "safe_output.h"
 #include "table.h"
 #include "util.h"
@@ -89,6 +91,38 @@ static bool pair_present(const struct trend *trend, unsigned primitive, enum act
 	return false;
 }
 
+/*
+ * The machine probes of each bundle, in the same order: a kernel's numbers
+ * mean something only beside a machine that stayed the same. A user-space
+ * loop that moved by more than PROBE_MOVED from the first bundle is said.
+ */
+static void print_probes(FILE *out, const struct trend *trend, bool markdown)
+{
+	fprintf(out, markdown ? "\n| machine probe (median before the suite) |" : "\n%-26s", "machine probe");
+	for (size_t i = 0; i < trend->count; i++)
+		fprintf(out, markdown ? " %s |" : " %16.16s", release_of(&trend->bundles[i]));
+	fprintf(out, "\n");
+	if (markdown) {
+		fprintf(out, "|---|");
+		for (size_t i = 0; i < trend->count; i++)
+			fprintf(out, "---|");
+		fprintf(out, "\n");
+	}
+	for (int p = 0; p < PROBE_COUNT; p++) {
+		fprintf(out, markdown ? "| %s |" : "%-26s", probe_names[p]);
+		for (size_t i = 0; i < trend->count; i++)
+			fprintf(out, markdown ? " %.3g |" : " %16.3g", probe_median(trend->bundles[i].meta, "before", p));
+		fprintf(out, "\n");
+	}
+	double first = trend->count ? probe_median(trend->bundles[0].meta, "before", PROBE_USER_LOOP) : NAN;
+	for (size_t i = 1; i < trend->count; i++) {
+		double ratio = probe_median(trend->bundles[i].meta, "before", PROBE_USER_LOOP) / first;
+		if (ratio > PROBE_MOVED || ratio < 1 / PROBE_MOVED)
+			fprintf(out, "%swarning: the user-space loop probe of %s is %.2gx the first bundle's: the machine moved, "
+				     "not only the kernel\n", markdown ? "\n- " : "", release_of(&trend->bundles[i]), ratio);
+	}
+}
+
 void trend_print(FILE *out, const struct trend *trend, bool markdown)
 {
 	uint64_t heaps[MAX_VALUES * 4];
@@ -117,6 +151,7 @@ void trend_print(FILE *out, const struct trend *trend, bool markdown)
 				}
 				fprintf(out, "\n");
 			}
+	print_probes(out, trend, markdown);
 }
 
 static void write_csv(const struct trend *trend, FILE *file)

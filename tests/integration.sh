@@ -635,6 +635,46 @@ test_runs_per_side() {
 	pass $name
 }
 
+# scale_probe SRC DST PROBE FACTOR: a copy of bundle SRC whose machine probe PROBE (before the suite) is FACTOR times
+scale_probe() {
+	cp -r "$1" "$2"
+	python3 -c 'import json, sys
+path, probe, factor = sys.argv[1], sys.argv[2], float(sys.argv[3])
+meta = json.load(open(path))
+for key in ("median", "ci_low", "ci_high"):
+    meta["machine_probes"]["before"][probe][key] *= factor
+json.dump(meta, open(path, "w"), indent=2)' "$2/meta.json" "$3" "$4"
+}
+
+test_machine_probes() {
+	local name=machine_probes_tell_the_machine_from_the_kernel code
+	spawnbench --warmup 1 --min-iterations 6 --budget 0.05s --rounds 2 --primitives fork,vfork --action exit --heap 0 \
+		--ratios 0 --events none
+	[ $status = 0 ] || { fail $name "run exited $status"; return; }
+	local base=$bundle probe
+	for probe in user_loop_ns memcpy_ns_per_mib page_fault_ns syscall_ns; do
+		for when in before after; do
+			python3 -c 'import json, sys
+m = json.load(open(sys.argv[1]))["machine_probes"][sys.argv[2]][sys.argv[3]]
+assert m["n"] == 15 and 0 < m["ci_low"] <= m["median"] <= m["ci_high"], m' "$base/meta.json" $when $probe ||
+				{ fail $name "$probe $when: no median within its CI in meta.json"; return; }
+		done
+	done
+	scale_probe "$base" "$scratch/faults-x5" page_fault_ns 5
+	"$bin" --compare "$base" "$scratch/faults-x5" --output "$scratch/cmp-probe" >"$scratch/stdout" 2>&1
+	grep -q 'warning: the page-fault probe is 5x slower in NEW while the user-space loop is unchanged' "$scratch/stdout" &&
+		grep -q '^machine probes (median before the suite; old -> new): user_loop_ns' "$scratch/stdout" ||
+		{ fail $name "no warning for a page-fault probe x5: $(grep -m3 'warning\|probes' "$scratch/stdout")"; return; }
+	scale_probe "$base" "$scratch/loop-x2" user_loop_ns 2
+	"$bin" --compare "$base" "$scratch/loop-x2" --bisect --output "$scratch/bisect-probe" >"$scratch/stdout" 2>&1
+	code=$?; [ $code = 125 ] && grep -q 'the machine itself moved' "$scratch/stdout" ||
+		{ fail $name "a user-space loop x2 under --bisect: exit $code, not 125"; return; }
+	"$bin" --trend "$base" "$scratch/loop-x2" --output "$scratch/trend-probe" >"$scratch/stdout" 2>&1 &&
+		grep -q 'warning: the user-space loop probe of .* is 2x the first' "$scratch/stdout" ||
+		{ fail $name "--trend does not say the machine moved"; return; }
+	pass "$name (probes took $(grep -o '"before_seconds": [0-9.]*' "$base/meta.json" | cut -d' ' -f2) s before the suite)"
+}
+
 smoke() {
 	local name=smoke_run_every_primitive
 	spawnbench --warmup 1 --min-iterations 6 --budget 0.1s --primitives fork,vfork,posix_spawn,clone,clone-vm \
@@ -678,6 +718,7 @@ else
 	test_no_process_outlives_the_run
 	test_exports_and_bisect
 	test_runs_per_side
+	test_machine_probes
 fi
 echo "integration: $passed passed, $failed failed, $skipped skipped"
 [ $failed = 0 ]
