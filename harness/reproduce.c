@@ -222,6 +222,23 @@ static const struct reference *claim_reference(const struct references *refs, in
 	return ref;
 }
 
+static const char *band_text(const struct reference *ref, char *buf, size_t size);
+
+/*
+ * The claim's published band, and the rule that states it: before, the band
+ * ("at least 5", "0.5 to 2"), after. NULL, with the outcome "cannot be tested
+ * here", when published.csv lacks the quantity.
+ */
+static const struct reference *band_rule(const struct references *refs, int claim, const char *quantity,
+					 struct claim_outcome *o, const char *before, const char *after)
+{
+	const struct reference *ref = claim_reference(refs, claim, quantity, o);
+	char band[64];
+	if (ref)
+		snprintf(o->rule, sizeof o->rule, "%s%s%s", before, band_text(ref, band, sizeof band), after);
+	return ref;
+}
+
 /* "5 to 10", "at least 5": a band as published.csv gives it. */
 static const char *band_text(const struct reference *ref, char *buf, size_t size)
 {
@@ -455,12 +472,10 @@ static void claim_shared(const struct loaded_bundle *b, const struct references 
 	const struct selector private = { "fork", ACTION_EXIT, BACKING_PRIVATE, 0, 0, WRITER_CHILD, NULL };
 	double x[MAX_POINTS], y[MAX_POINTS], flat_ratio = 0;
 	size_t n = heap_series(b, &shared, SIXTEEN_MIB, create_us, x, y);
-	const struct reference *ref = claim_reference(refs, 7, "private_over_shared", o);
+	const struct reference *ref = band_rule(refs, 7, "private_over_shared", o, RULE_FLAT " (fork's create with MAP_SHARED "
+						"heaps from 16 MiB); private over shared at the largest heap ", "");
 	if (!ref)
 		return;
-	char band[64];
-	snprintf(o->rule, sizeof o->rule, "%s (fork's create with MAP_SHARED heaps from 16 MiB); private over shared "
-					  "at the largest heap %s", RULE_FLAT, band_text(ref, band, sizeof band));
 	enum shape flat_shape = rule_flat(x, y, n, &flat_ratio);
 	if (flat_shape == SHAPE_TOO_FEW)
 		return untestable(o, "needs fork+exit of shared heaps at 2 sizes from 16 MiB");
@@ -481,12 +496,10 @@ static void claim_thp(const struct loaded_bundle *b, const struct references *re
 	const struct selector private = { "fork", ACTION_EXIT, BACKING_PRIVATE, 0, 0, WRITER_CHILD, NULL };
 	double x[MAX_POINTS], y[MAX_POINTS];
 	size_t n = heap_series(b, &thp, SIXTEEN_MIB, create_us, x, y);
-	const struct reference *ref = claim_reference(refs, 8, "private_over_thp", o);
+	const struct reference *ref = band_rule(refs, 8, "private_over_thp", o, "fork's create with 4 KiB pages over that with "
+						"THP at the same (largest) heap ", "; in shape: cheaper");
 	if (!ref)
 		return;
-	char band[64];
-	snprintf(o->rule, sizeof o->rule, "fork's create with 4 KiB pages over that with THP at the same (largest) heap %s; "
-					  "in shape: cheaper", band_text(ref, band, sizeof band));
 	if (n == 0)
 		return untestable(o, "needs fork+exit of a thp heap from 16 MiB (skipped where THP does not take)");
 	uint64_t largest = (uint64_t)(x[n - 1] * (1 << 30));
@@ -529,12 +542,10 @@ static void claim_thp_fault(const struct loaded_bundle *b, const struct referenc
 		us[1] = cow_fit_at(fits, count, heap, BACKING_THP);
 	}
 	free(fits);
-	const struct reference *ref = claim_reference(refs, 9, "thp_over_private_fault", o);
+	const struct reference *ref = band_rule(refs, 9, "thp_over_private_fault", o, "a written page's cost with THP over "
+						"that with 4 KiB pages, at the same heap, ", " (a 4 KiB copy, not 2 MiB)");
 	if (!ref)
 		return;
-	char band[64];
-	snprintf(o->rule, sizeof o->rule, "a written page's cost with THP over that with 4 KiB pages, at the same heap, %s "
-					  "(a 4 KiB copy, not 2 MiB)", band_text(ref, band, sizeof band));
 	if (isnan(us[0]) || isnan(us[1]))
 		return untestable(o, "needs the child writing 2 ratios of a private and of a thp heap of one size after fork");
 	snprintf(o->measured, sizeof o->measured, "a written page costs %.2f us with 4 KiB pages, %.2f us with THP (heap %.2g GiB)",

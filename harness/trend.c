@@ -91,6 +91,20 @@ static bool pair_present(const struct trend *trend, unsigned primitive, enum act
 	return false;
 }
 
+/* The header's kernel release columns, then (Markdown) the rule under leading columns and them. */
+static void print_release_columns(FILE *out, const struct trend *trend, bool markdown, int leading)
+{
+	for (size_t i = 0; i < trend->count; i++)
+		fprintf(out, markdown ? " %s |" : " %16.16s", release_of(&trend->bundles[i]));
+	fprintf(out, "\n");
+	if (!markdown)
+		return;
+	fprintf(out, "|");
+	for (size_t i = 0; i < (size_t)leading + trend->count; i++)
+		fprintf(out, "---|");
+	fprintf(out, "\n");
+}
+
 /*
  * The machine probes of each bundle, in the same order: a kernel's numbers
  * mean something only beside a machine that stayed the same. A user-space
@@ -98,16 +112,11 @@ static bool pair_present(const struct trend *trend, unsigned primitive, enum act
  */
 static void print_probes(FILE *out, const struct trend *trend, bool markdown)
 {
-	fprintf(out, markdown ? "\n| machine probe (median before the suite) |" : "\n%-26s", "machine probe");
-	for (size_t i = 0; i < trend->count; i++)
-		fprintf(out, markdown ? " %s |" : " %16.16s", release_of(&trend->bundles[i]));
-	fprintf(out, "\n");
-	if (markdown) {
-		fprintf(out, "|---|");
-		for (size_t i = 0; i < trend->count; i++)
-			fprintf(out, "---|");
-		fprintf(out, "\n");
-	}
+	if (markdown)
+		fprintf(out, "\n| machine probe (median before the suite) |");
+	else
+		fprintf(out, "\n%-26s", "machine probe");
+	print_release_columns(out, trend, markdown, 1);
 	for (int p = 0; p < PROBE_COUNT; p++) {
 		fprintf(out, markdown ? "| %s |" : "%-26s", probe_names[p]);
 		for (size_t i = 0; i < trend->count; i++)
@@ -128,15 +137,7 @@ void trend_print(FILE *out, const struct trend *trend, bool markdown)
 	uint64_t heaps[MAX_VALUES * 4];
 	size_t heap_count = all_heaps(trend, heaps, sizeof heaps / sizeof heaps[0]);
 	fprintf(out, markdown ? "| primitive | action | heap |" : "%-12s %-6s %6s", "primitive", "action", "heap");
-	for (size_t i = 0; i < trend->count; i++)
-		fprintf(out, markdown ? " %s |" : " %16.16s", release_of(&trend->bundles[i]));
-	fprintf(out, "\n");
-	if (markdown) {
-		fprintf(out, "|---|---|---|");
-		for (size_t i = 0; i < trend->count; i++)
-			fprintf(out, "---|");
-		fprintf(out, "\n");
-	}
+	print_release_columns(out, trend, markdown, 3);
 	for (unsigned p = 0; p < primitive_count; p++)
 		for (enum action a = ACTION_EXIT; a < ACTION_COUNT; a++)
 			for (size_t h = 0; h < heap_count && pair_present(trend, p, a, heaps, heap_count); h++) {
