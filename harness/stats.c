@@ -15,6 +15,7 @@
 #define OUTLIER_MADS 3.0
 #define CLUSTER_RESAMPLES 2000
 #define MAX_SUMMARY_ROUNDS 128
+#define SKETCH_POINTS 33          /* a round's shape in the cluster bootstrap */
 
 bool median_ci_ranks(size_t n, size_t *lo, size_t *hi)
 {
@@ -236,29 +237,44 @@ static int by_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* A round's shape: its values at SKETCH_POINTS evenly spaced quantiles. */
+static void round_sketch(const struct round_values *round, double *sketch)
+{
+	for (size_t q = 0; q < SKETCH_POINTS; q++)
+		sketch[q] = gsl_stats_quantile_from_sorted_data(round->sorted, 1, round->n, (q + 0.5) / SKETCH_POINTS);
+}
+
 /*
- * The cluster bootstrap: each resample draws k rounds with replacement and
- * a median for each from its sampling distribution; the statistic is their
- * mean. Its 2.5% and 97.5% points, moved by the mixture median's distance
- * from the rounds' mean median, bound the CI. The variance of the round
- * medians beyond what their own sampling explains is the between-round part.
+ * The cluster bootstrap: each resample draws k rounds with replacement; each
+ * drawn round, its shape (a quantile sketch) moved by how far its resampled
+ * median lies from its median, weighs the same in the pool; the statistic is
+ * the pool's median, the mixture median of the resample. Its 2.5% and 97.5%
+ * points bound the CI, which therefore stays among values the rounds gave.
+ * The variance of the round medians beyond what their own sampling explains
+ * is the between-round part.
  */
 static void cluster_interval(const struct round_values *rounds, size_t k, struct summary *out)
 {
 	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
 	gsl_rng_set(rng, 20261129); /* fixed: the same samples give the same interval */
-	double *statistic = xmalloc(CLUSTER_RESAMPLES * sizeof *statistic), mean_median = 0, within = 0;
+	double *statistic = xmalloc(CLUSTER_RESAMPLES * sizeof *statistic), within = 0;
+	double *sketches = xmalloc(k * SKETCH_POINTS * sizeof *sketches), *pool = xmalloc(k * SKETCH_POINTS * sizeof *pool);
 	for (size_t r = 0; r < k; r++)
-		mean_median += rounds[r].median / (double)k;
+		round_sketch(&rounds[r], sketches + r * SKETCH_POINTS);
 	for (size_t b = 0; b < CLUSTER_RESAMPLES; b++) {
-		double sum = 0;
-		for (size_t draw = 0; draw < k; draw++)
-			sum += resampled_round_median(&rounds[gsl_rng_uniform_int(rng, k)], rng);
-		statistic[b] = sum / (double)k;
+		for (size_t draw = 0; draw < k; draw++) {
+			size_t r = gsl_rng_uniform_int(rng, k);
+			double shift = resampled_round_median(&rounds[r], rng) - rounds[r].median;
+			for (size_t q = 0; q < SKETCH_POINTS; q++)
+				pool[draw * SKETCH_POINTS + q] = sketches[r * SKETCH_POINTS + q] + shift;
+		}
+		statistic[b] = gsl_stats_median(pool, 1, k * SKETCH_POINTS);
 	}
+	free(sketches);
+	free(pool);
 	qsort(statistic, CLUSTER_RESAMPLES, sizeof *statistic, by_double);
-	out->ci_low = out->median + statistic[(size_t)(0.025 * CLUSTER_RESAMPLES)] - mean_median;
-	out->ci_high = out->median + statistic[(size_t)(0.975 * CLUSTER_RESAMPLES) - 1] - mean_median;
+	out->ci_low = fmin(out->median, statistic[(size_t)(0.025 * CLUSTER_RESAMPLES)]);
+	out->ci_high = fmax(out->median, statistic[(size_t)(0.975 * CLUSTER_RESAMPLES) - 1]);
 	/* the share of the round medians' spread that their own sampling does not explain */
 	double medians[MAX_SUMMARY_ROUNDS], draws[64];
 	for (size_t r = 0; r < k; r++) {
