@@ -222,6 +222,25 @@ static void finding_thp_split(const struct findings *f)
 				"heap_thp_bytes_after says how much stayed.\n", split, thp);
 }
 
+/* How many cells' roundtrip varied mostly between workers (summary.csv's between_round_share above a half). */
+static void finding_between_rounds(const struct findings *f)
+{
+	size_t cells = 0, between = 0;
+	for (size_t i = 0; i < f->bundle->results.count; i++) {
+		const struct cell_summary *cell = &f->bundle->results.cells[i];
+		const struct summary *s = &cell->phases[COLUMN_ROUNDTRIP_US];
+		if (cell->status != CELL_OK || s->rounds < 3 || isnan(s->between_share))
+			continue;
+		cells++;
+		between += s->between_share > 0.5;
+	}
+	if (cells)
+		fprintf(f->out, "- In %zu of %zu cells measured in 3 rounds or more, most of the roundtrip's variance lies between "
+				"workers (rounds), not within one: their intervals are as wide as the workers disagree, and more "
+				"rounds, not more iterations, would narrow them (between_round_share in summary.csv).\n",
+			between, cells);
+}
+
 void report_findings(FILE *out, const struct loaded_bundle *bundle)
 {
 	struct findings f = { .out = out, .bundle = bundle, .config = &bundle->config };
@@ -233,6 +252,7 @@ void report_findings(FILE *out, const struct loaded_bundle *bundle)
 	finding_counter_cost(&f);
 	finding_hyperfine_agreement(&f);
 	finding_thp_split(&f);
+	finding_between_rounds(&f);
 	free(f.fits);
 }
 

@@ -269,8 +269,10 @@ static void judge_linear_band(struct claim_outcome *o, enum shape shape, const s
 	} else {
 		o->verdict = CLAIM_HOLDS_IN_SHAPE;
 		double nearest = value > ref->high ? ref->high : ref->low;
-		snprintf(o->reason, sizeof o->reason, "linear, with another slope: %.4g, %.2f times the published %g", value,
-			 value / nearest, nearest);
+		char ratio[32];
+		format_ratio(value / nearest, ratio, sizeof ratio);
+		snprintf(o->reason, sizeof o->reason, "linear, with another slope: %.4g, %s the published %g", value, ratio,
+			 nearest);
 	}
 }
 

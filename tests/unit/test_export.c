@@ -98,6 +98,12 @@ static void test_bmf_as_bencher_reads_it(void **state)
 				    1e-6 * 1000 * cell->phases[phase].median + 1e-9);
 		}
 	assert_true(ok_phases > 10 && others > 0); /* the fixture has ok cells and n/a or failed ones */
+	/* no two benchmarks share a name (one would have replaced the other): every ok phase and every fit is there */
+	size_t fits = 0;
+	json_object_foreach(root, name, measures)
+		fits += strstr(name, "/fit-") != NULL;
+	assert_int_equal(json_object_size(root), ok_phases + fits);
+	assert_true(fits > 0);
 	regfree(&kebab);
 	json_decref(root);
 	free(first);
