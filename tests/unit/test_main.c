@@ -203,6 +203,8 @@ static void test_rounds_are_clusters(void **state)
 	summarize_rounds(values, round, N, &clustered);
 	assert_true(clustered.ci_high - clustered.ci_low < 3 * (pooled.ci_high - pooled.ci_low));
 	assert_true(fabs(clustered.median - pooled.median) < 0.01 * pooled.median);
+	if (!(clustered.between_share < 0.5))
+		fail_msg("no drift, yet a between-round share of %.3f", clustered.between_share);
 	/* one round far off (a worker in another mode of the machine): the interval widens, among the values the rounds gave */
 	rounds_of(values, round, ROUNDS, PER_ROUND, 90, 4, 3.7, 3);
 	summarize(values, N, &pooled);
