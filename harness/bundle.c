@@ -126,6 +126,19 @@ static json_t *config_json(const struct suite_config *config)
 	return object;
 }
 
+/* The suite's [sweep NAME] sections, as provenance: the plan was [suite]'s values with each sweep's keys over them. */
+static json_t *sweeps_json(const struct suite_config *config)
+{
+	json_t *array = json_array();
+	for (size_t i = 0; i < config->sweep_count; i++) {
+		json_t *settings = json_object();
+		for (size_t k = 0; k < config->sweeps[i].count; k++)
+			json_object_set_new(settings, config->sweeps[i].keys[k], json_string(config->sweeps[i].values[k]));
+		json_array_append_new(array, json_pack("{s:s, s:o}", "name", config->sweeps[i].name, "settings", settings));
+	}
+	return array;
+}
+
 static json_t *events_json(const struct event_set *events)
 {
 	json_t *array = json_array();
@@ -157,6 +170,7 @@ static void start_meta(struct bundle *bundle, const struct suite_config *config,
 				 "spawnbench_version", SPAWNBENCH_VERSION, "config", config_json(config),
 				 "command_line", command_line, "start_time", started, "machine", machine_describe(),
 				 "events", events_json(bundle->events));
+	json_object_set_new(bundle->meta, "sweeps", sweeps_json(config));
 }
 
 static int choose_paths(struct bundle *bundle, const char *output_dir, const struct suite_config *config,

@@ -248,6 +248,70 @@ static void load_config(struct loaded_bundle *bundle)
 	snprintf(bundle->config.name, sizeof bundle->config.name, "%s", suite ? suite : "?");
 }
 
+/* Adds value to a sorted set of at most MAX_VALUES; the set's new size. */
+static size_t add_sorted(double *set, size_t count, double value)
+{
+	size_t at = 0;
+	while (at < count && set[at] < value)
+		at++;
+	if ((at < count && set[at] == value) || count == MAX_VALUES)
+		return count;
+	memmove(set + at + 1, set + at, (count - at) * sizeof *set);
+	set[at] = value;
+	return count + 1;
+}
+
+/*
+ * The bundle's axes are the distinct values among its cells (whole commands
+ * aside), in order: every renderer iterates over what was measured, sweeps
+ * included, whatever the suite's [suite] text said. The first value of each
+ * is the base every other dimension is shown at (ratio 0, writer child, ...).
+ */
+static void axes_from_cells(struct loaded_bundle *bundle)
+{
+	double sets[9][MAX_VALUES];
+	size_t counts[9] = { 0 };
+	for (size_t i = 0; i < bundle->results.count; i++) {
+		const struct cell *c = &bundle->results.cells[i].cell;
+		if (primitive_table[c->primitive]->external)
+			continue;
+		const double values[9] = { c->primitive, c->action, (double)c->heap_bytes, c->write_ratio, c->writer,
+					   c->pattern, c->backing, c->fragments, c->placement };
+		for (int d = 0; d < 9; d++)
+			counts[d] = add_sorted(sets[d], counts[d], values[d]);
+	}
+	if (!counts[0])
+		return; /* no cells of the harness: keep what meta.json's configuration says */
+	struct suite_config *config = &bundle->config;
+	config->primitive_count = counts[0];
+	config->action_count = counts[1];
+	config->heap_count = counts[2];
+	config->ratio_count = counts[3];
+	config->writer_count = counts[4];
+	config->pattern_count = counts[5];
+	config->backing_count = counts[6];
+	config->layout_count = counts[7];
+	config->placement_count = counts[8];
+	for (size_t k = 0; k < counts[0]; k++)
+		config->primitives[k] = (unsigned)sets[0][k];
+	for (size_t k = 0; k < counts[1]; k++)
+		config->actions[k] = (enum action)sets[1][k];
+	for (size_t k = 0; k < counts[2]; k++)
+		config->heaps[k] = (uint64_t)sets[2][k];
+	for (size_t k = 0; k < counts[3]; k++)
+		config->ratios[k] = sets[3][k];
+	for (size_t k = 0; k < counts[4]; k++)
+		config->writers[k] = (enum writer)sets[4][k];
+	for (size_t k = 0; k < counts[5]; k++)
+		config->patterns[k] = (enum pattern)sets[5][k];
+	for (size_t k = 0; k < counts[6]; k++)
+		config->backings[k] = (enum backing)sets[6][k];
+	for (size_t k = 0; k < counts[7]; k++)
+		config->layouts[k] = (unsigned)sets[7][k];
+	for (size_t k = 0; k < counts[8]; k++)
+		config->placements[k] = (enum placement)sets[8][k];
+}
+
 /* What meta.json's cells add: the counted iterations' roundtrip median, a child's page tables. */
 static void load_cell_facts(struct loaded_bundle *bundle)
 {
@@ -330,6 +394,7 @@ int bundle_load(const char *path, struct loaded_bundle *bundle, char *why, size_
 		return -1;
 	}
 	load_cell_facts(bundle);
+	axes_from_cells(bundle);
 	return 0;
 }
 

@@ -175,6 +175,21 @@ static void render_charts_and_report(const char *dir)
 		fprintf(stderr, "spawnbench: %d of %zu charts drawn, report.md and reproduce.md written\n", drawn, charts.count);
 }
 
+/* The summary tables, from the bundle read back like every other rendering: its axes are its cells'. */
+static void print_tables_from_bundle(const char *path)
+{
+	struct loaded_bundle bundle;
+	char why[600];
+	if (bundle_load(path, &bundle, why, sizeof why) != 0) {
+		warn("no summary tables: %s", why);
+		return;
+	}
+	table_print(stdout, &bundle.results, &bundle.config);
+	table_print_counters(stdout, &bundle.results, &bundle.config, &bundle.events);
+	table_print_commands(stdout, &bundle.results);
+	bundle_unload(&bundle);
+}
+
 static int finish_run(struct run *run, double seconds)
 {
 	const char *status = stop_requested ? "interrupted" : run->counts[CELL_OK] || !run->plan.measured ? "complete"
@@ -190,9 +205,7 @@ static int finish_run(struct run *run, double seconds)
 	       run->config.name, status, run->counts[CELL_OK], run->counts[CELL_NOT_APPLICABLE],
 	       run->counts[CELL_SKIPPED], run->counts[CELL_FAILED], took);
 	printf("bundle: %s\n", run->bundle.final_path);
-	table_print(stdout, &run->results, &run->config);
-	table_print_counters(stdout, &run->results, &run->config, &run->events);
-	table_print_commands(stdout, &run->results);
+	print_tables_from_bundle(run->bundle.final_path);
 	if (stop_requested)
 		return 128 + stop_requested;
 	return strcmp(status, "failed") == 0 ? EXIT_RUN_FAILED : EXIT_OK;

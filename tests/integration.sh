@@ -405,6 +405,11 @@ test_reproduce_quick() {
 			"$bundle/reproduce.md" || { fail $name "claim $claim: no verdict with its rule: $(grep "^| $claim |" "$bundle/reproduce.md" | cut -c1-200)"; return; }
 	done
 	grep -q '^- sources: ' "$bundle/reproduce.md" || { fail $name "no sources"; return; }
+	# a sweep suite renders every heap and primitive it measured: the bundle's axes are its cells'
+	grep -qE '^primitive +action +0 +1744K +11980K +16M +64M +256M' "$bundle/report.md" &&
+		grep -qE '^posix_spawn +exec ' "$bundle/report.md" && is_png "$bundle/plots/roundtrip_vs_heap.png" ||
+		{ fail $name "report.md's table or the heap chart lacks the sweeps' heaps or primitives"; return; }
+	grep -q '"sweeps": \[' "$bundle/meta.json" || { fail $name "meta.json does not record the sweeps"; return; }
 	verdicts=$(grep -oE '^\| [0-9]+ \| \*\*[a-z ]+\*\*' "$bundle/reproduce.md" | sed 's/.*\*\*\(.*\)\*\*/\1/' | sort | uniq -c | paste -sd, | tr -s ' ')
 	is_png "$bundle/plots/claim1_fork_band.png" || { fail $name "no claim 1 chart"; return; }
 	pass "$name ($verdicts)"
