@@ -110,10 +110,10 @@ static int run_gnuplot(const char *plots_dir, const char *vars, const char *scri
 	pid_t pid;
 	int status = -1;
 	/* a chart takes gnuplot well under a second; one that does not end in a minute is stopped */
-	if (posix_spawnp(&pid, "gnuplot", &actions, NULL, argv, environ) == 0 && !wait_bounded(pid, &status, 60)) {
-		kill(pid, SIGKILL);
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-			;
+	if (posix_spawnp(&pid, "gnuplot", &actions, NULL, argv, environ) == 0) {
+		if (!wait_bounded(pid, 60))
+			kill(pid, SIGKILL);
+		status = reap_child(pid);
 	}
 	posix_spawn_file_actions_destroy(&actions);
 	return status;

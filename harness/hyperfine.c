@@ -30,24 +30,17 @@ const char *command_program(const char *command, const struct sampler_paths *pat
  */
 static int wait_for_group(pid_t pid, double deadline, struct cell_result *result)
 {
-	int status = -1;
-	for (;;) {
-		pid_t got = waitpid(pid, &status, WNOHANG);
-		if (got == pid || (got < 0 && errno != EINTR))
-			break;
+	while (!wait_bounded(pid, 0.02)) {
 		bool late = monotonic_seconds() > deadline;
 		if (stop_requested || late) {
-			kill(-pid, SIGKILL);
-			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-				;
 			result->interrupted = stop_requested != 0;
 			result->timed_out = late;
 			break;
 		}
-		usleep(20000);
 	}
-	kill(-pid, SIGKILL); /* anything hyperfine left running */
-	return status;
+	/* hyperfine has exited or is to be stopped; not reaped yet, so its group's id is still its own */
+	kill(-pid, SIGKILL);
+	return reap_child(pid);
 }
 
 /* Runs hyperfine into json_path, its output into log_path; returns its wait status, or -1 if it did not start. */

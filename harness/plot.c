@@ -242,7 +242,7 @@ static void chart_cow_by_heap(struct plot_context *ctx, bool faults, const char 
 /* The write loop against write ratio at the largest written heap, one line per primitive and action. */
 static void chart_cow_primitives(struct plot_context *ctx, enum writer writer, const char *name)
 {
-	struct cell key = written_key(ctx->config);
+	struct cell key = written_key(&ctx->bundle->results, ctx->config);
 	char heap[32], heading[200];
 	format_size(key.heap_bytes, heap, sizeof heap);
 	snprintf(heading, sizeof heading, "Copy-on-write: the %s's write loop against write ratio, heap %s",
@@ -364,7 +364,7 @@ static void chart_fits(struct plot_context *ctx)
 /* us per written page from the copy-on-write fits at the largest written heap, by writer. */
 static void chart_us_per_page(struct plot_context *ctx)
 {
-	struct cell key = written_key(ctx->config);
+	struct cell key = written_key(&ctx->bundle->results, ctx->config);
 	char heap[32], heading[200];
 	format_size(key.heap_bytes, heap, sizeof heap);
 	snprintf(heading, sizeof heading, "Cost per written page (slope of the write loop over pages written), heap %s", heap);

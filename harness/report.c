@@ -94,7 +94,7 @@ static void finding_slopes(const struct findings *f)
 static bool cow_figures(const struct findings *f, const char *primitive, enum action action, enum writer writer,
 			double *per_page, double *us_per_page, char *heap, size_t heap_size)
 {
-	struct cell key = written_key(f->config);
+	struct cell key = written_key(&f->bundle->results, f->config);
 	int index = primitive_index(primitive);
 	if (index < 0 || key.write_ratio == 0)
 		return false;

@@ -117,12 +117,21 @@ double faults_per_written_page(const struct run_results *results, const struct c
 	return faults / (double)cell_pages_written(&cell);
 }
 
-struct cell written_key(const struct suite_config *config)
+struct cell written_key(const struct run_results *results, const struct suite_config *config)
 {
 	struct cell key = suite_base_key(config);
 	key.heap_bytes = largest_written_heap(config);
 	for (size_t r = 0; r < config->ratio_count; r++)
 		key.write_ratio = fmax(key.write_ratio, config->ratios[r]);
+	/* the largest heap a measured cell of the harness did write, when the suite's limit names none */
+	uint64_t written = 0;
+	for (size_t i = 0; i < results->count; i++) {
+		const struct cell_summary *c = &results->cells[i];
+		if (c->status == CELL_OK && !c->cell.command && cell_pages_written(&c->cell) && c->cell.heap_bytes > written)
+			written = c->cell.heap_bytes;
+	}
+	if (written && !results_find(results, &key))
+		key.heap_bytes = written;
 	return key;
 }
 
@@ -168,7 +177,7 @@ void table_print_counters(FILE *out, const struct run_results *results, const st
 			  const struct event_set *events)
 {
 	int flush_index = event_median_index(events, "tlb_flush");
-	struct cell key = written_key(config);
+	struct cell key = written_key(results, config);
 	if (flush_index < 0 && (key.heap_bytes == 0 || key.write_ratio == 0))
 		return; /* neither flushes counted nor pages written: nothing to show */
 	print_counter_header(out, config, &key, flush_index >= 0);

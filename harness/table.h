@@ -34,7 +34,7 @@ double harness_over_hyperfine(const struct run_results *results, const struct su
 int event_median_index(const struct event_set *events, const char *column);
 
 /* The largest written heap and ratio of the suite, other dimensions at their first value. */
-struct cell written_key(const struct suite_config *config);
+struct cell written_key(const struct run_results *results, const struct suite_config *config);
 
 /* The writer's minor faults per written page in the cell like key written by writer, or NaN. */
 double faults_per_written_page(const struct run_results *results, const struct cell *key, enum writer writer);

@@ -161,15 +161,25 @@ const char *project_root(void)
 	return root;
 }
 
-bool wait_bounded(pid_t pid, int *status, double seconds)
+bool wait_bounded(pid_t pid, double seconds)
 {
 	double deadline = monotonic_seconds() + seconds;
 	for (;;) {
-		pid_t got = waitpid(pid, status, WNOHANG);
-		if (got == pid || (got < 0 && errno != EINTR))
+		siginfo_t info = { 0 };
+		/* WNOWAIT: the child stays a zombie, so its pid (and process group) cannot be reused before it is reaped */
+		int got = waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT);
+		if ((got == 0 && info.si_pid == pid) || (got < 0 && errno != EINTR))
 			return true;
 		if (monotonic_seconds() > deadline)
 			return false;
 		usleep(2000);
 	}
+}
+
+int reap_child(pid_t pid)
+{
+	int status = 0;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return status;
 }

@@ -40,8 +40,14 @@ char *trim(char *text);
 /* Reads a whole small file (e.g. under /proc) without its trailing newline; NULL if unreadable. */
 char *read_text_file(const char *path);
 
-/* Waits for the child pid at most seconds (status as waitpid sets it); false if it still runs then. */
-bool wait_bounded(pid_t pid, int *status, double seconds);
+/*
+ * Waits at most seconds for the child pid to exit, without reaping it (its
+ * pid and process group stay reserved until reap_child); false if it still
+ * runs then.
+ */
+bool wait_bounded(pid_t pid, double seconds);
+/* Reaps the child pid (waiting if needed); its wait status. */
+int reap_child(pid_t pid);
 
 /* CLOCK_MONOTONIC in seconds. */
 double monotonic_seconds(void);

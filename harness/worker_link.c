@@ -193,12 +193,11 @@ void worker_link_finish(struct worker_link *link, double timeout_seconds, char *
 {
 	int status = 0;
 	close_pipes(link);
-	bool exited = wait_bounded(link->pid, &status, timeout_seconds);
-	if (!exited) {
+	bool exited = wait_bounded(link->pid, timeout_seconds);
+	if (!exited)
 		kill(link->pid, SIGKILL);
-		while (waitpid(link->pid, &status, 0) < 0 && errno == EINTR)
-			;
-	}
+	kill(-link->pid, SIGKILL); /* before reaping the worker: its group's id is still reserved */
+	status = reap_child(link->pid);
 	kill_and_reap_group(link->pid);
 	reap_orphans();
 	link->pid = 0;
