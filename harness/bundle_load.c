@@ -267,7 +267,7 @@ static size_t add_sorted(double *set, size_t count, double value)
  * included, whatever the suite's [suite] text said. The first value of each
  * is the base every other dimension is shown at (ratio 0, writer child, ...).
  */
-static void axes_from_cells(struct loaded_bundle *bundle)
+void bundle_axes_from_cells(struct loaded_bundle *bundle)
 {
 	double sets[9][MAX_VALUES];
 	size_t counts[9] = { 0 };
@@ -394,7 +394,7 @@ int bundle_load(const char *path, struct loaded_bundle *bundle, char *why, size_
 		return -1;
 	}
 	load_cell_facts(bundle);
-	axes_from_cells(bundle);
+	bundle_axes_from_cells(bundle);
 	return 0;
 }
 

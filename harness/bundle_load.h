@@ -46,6 +46,13 @@ struct csv_table;
 int cell_from_row(const struct csv_table *table, size_t row, struct cell *cell, char ***commands, size_t *command_count,
 		  char *why, size_t why_size);
 
+/*
+ * Sets the bundle's axes (config's primitives, heaps, ratios, ...) to the
+ * distinct values among its cells, as bundle_load does: every renderer
+ * iterates over them. For a bundle built in memory (tests), after its cells.
+ */
+void bundle_axes_from_cells(struct loaded_bundle *bundle);
+
 /* meta.json "machine" field as text ("" when absent). */
 const char *bundle_machine_text(const struct loaded_bundle *bundle, const char *key);
 

@@ -157,21 +157,13 @@ static double select_median(const struct loaded_bundle *b, const struct selector
 	return cell ? cell->phases[phase].median : NAN;
 }
 
-/* The heaps the bundle measured, ascending, from min_heap. */
+/* The heaps the bundle measured, ascending, from min_heap: its heap axis, which the loader takes from its cells. */
 static size_t bundle_heaps(const struct loaded_bundle *b, uint64_t min_heap, uint64_t *heaps, size_t max)
 {
 	size_t count = 0;
-	for (size_t i = 0; i < b->results.count; i++) {
-		uint64_t heap = b->results.cells[i].cell.heap_bytes;
-		size_t at = 0;
-		while (at < count && heaps[at] < heap)
-			at++;
-		if (heap < min_heap || (at < count && heaps[at] == heap) || count == max)
-			continue;
-		memmove(heaps + at + 1, heaps + at, (count - at) * sizeof *heaps);
-		heaps[at] = heap;
-		count++;
-	}
+	for (size_t h = 0; h < b->config.heap_count && count < max; h++)
+		if (b->config.heaps[h] >= min_heap)
+			heaps[count++] = b->config.heaps[h];
 	return count;
 }
 

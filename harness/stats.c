@@ -110,13 +110,19 @@ static void judge_slope(struct linear_fit *fit, double slope_variance, bool cons
 	fit->verdict = fit->slope_low > 0 || fit->slope_high < 0 ? FIT_SLOPE : FIT_FLAT;
 }
 
-bool fit_line(const double *x, const double *y, size_t n, struct linear_fit *fit)
+/* A fit of n points that says nothing yet; whether the points can make a line at all (min_points, distinct x). */
+static bool fit_start(struct linear_fit *fit, const double *x, size_t n, size_t min_points)
 {
 	memset(fit, 0, sizeof *fit);
 	fit->points = n;
 	fit->r2 = fit->slope_low = fit->slope_high = NAN;
 	fit->verdict = FIT_TOO_FEW;
-	if (n < 2 || !distinct_x(x, n))
+	return n >= min_points && distinct_x(x, n);
+}
+
+bool fit_line(const double *x, const double *y, size_t n, struct linear_fit *fit)
+{
+	if (!fit_start(fit, x, n, 2))
 		return false;
 	double cov00, cov01, cov11, residual_sum;
 	gsl_fit_linear(x, 1, y, 1, n, &fit->intercept, &fit->slope, &cov00, &cov01, &cov11, &residual_sum);
@@ -131,11 +137,7 @@ bool fit_line(const double *x, const double *y, size_t n, struct linear_fit *fit
 
 bool fit_line_relative(const double *x, const double *y, size_t n, struct linear_fit *fit, double *max_relative)
 {
-	memset(fit, 0, sizeof *fit);
-	fit->points = n;
-	fit->r2 = fit->slope_low = fit->slope_high = NAN;
-	fit->verdict = FIT_TOO_FEW;
-	if (n < 3 || !distinct_x(x, n))
+	if (!fit_start(fit, x, n, 3))
 		return false;
 	double *weights = xmalloc(n * sizeof *weights);
 	for (size_t i = 0; i < n; i++) {
@@ -163,24 +165,34 @@ struct round_values {
 	double median;
 };
 
-/* Groups the finite values by round; returns how many rounds gave any. */
+/* The round of value i as an index, or MAX_SUMMARY_ROUNDS when it has none (NaN value, or round out of range). */
+static size_t round_index(const double *values, const double *round, size_t i)
+{
+	bool usable = !isnan(values[i]) && round[i] >= 0 && round[i] < MAX_SUMMARY_ROUNDS;
+	return usable ? (size_t)round[i] : MAX_SUMMARY_ROUNDS;
+}
+
+/* Groups the finite values by round, in two passes over them; returns how many rounds gave any. */
 static size_t group_rounds(const double *values, const double *round, size_t count, struct round_values *rounds)
 {
-	size_t k = 0;
+	size_t sizes[MAX_SUMMARY_ROUNDS + 1] = { 0 }, slot[MAX_SUMMARY_ROUNDS + 1], k = 0;
+	for (size_t i = 0; i < count; i++)
+		sizes[round_index(values, round, i)]++;
 	for (size_t r = 0; r < MAX_SUMMARY_ROUNDS; r++) {
-		size_t n = 0;
-		for (size_t i = 0; i < count; i++)
-			n += !isnan(values[i]) && round[i] == (double)r;
-		if (!n)
+		slot[r] = k;
+		if (!sizes[r])
 			continue;
-		rounds[k].sorted = xmalloc(n * sizeof *rounds[k].sorted);
-		rounds[k].n = 0;
-		for (size_t i = 0; i < count; i++)
-			if (!isnan(values[i]) && round[i] == (double)r)
-				rounds[k].sorted[rounds[k].n++] = values[i];
-		gsl_sort(rounds[k].sorted, 1, n);
-		rounds[k].median = gsl_stats_median_from_sorted_data(rounds[k].sorted, 1, n);
-		k++;
+		rounds[k].sorted = xmalloc(sizes[r] * sizeof *rounds[k].sorted);
+		rounds[k++].n = 0;
+	}
+	for (size_t i = 0; i < count; i++) {
+		size_t r = round_index(values, round, i);
+		if (r < MAX_SUMMARY_ROUNDS)
+			rounds[slot[r]].sorted[rounds[slot[r]].n++] = values[i];
+	}
+	for (size_t j = 0; j < k; j++) {
+		gsl_sort(rounds[j].sorted, 1, rounds[j].n);
+		rounds[j].median = gsl_stats_median_from_sorted_data(rounds[j].sorted, 1, rounds[j].n);
 	}
 	return k;
 }

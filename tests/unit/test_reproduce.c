@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "bundle_load.h"
 #include "primitive.h"
 #include "reproduce.h"
 #include "tests.h"
@@ -158,6 +159,7 @@ static void test_claim_one_on_known_bundles(void **state)
 		memset(&b, 0, sizeof b);
 		for (uint64_t heap = 16ull << 20; heap <= 4ull << 30; heap *= 4)
 			add_fork_cell(&b, heap, 80 + cases[c].us_per_gib * pow((double)heap / (1 << 30), cases[c].power));
+		bundle_axes_from_cells(&b); /* as bundle_load does */
 		size_t count = reproduce_claims(&b, &refs, outcomes, 16);
 		const struct claim_outcome *one = claim_of(outcomes, count, 1);
 		assert_non_null(one);
@@ -184,6 +186,7 @@ static void test_missing_quantities(void **state)
 	memset(&b, 0, sizeof b);
 	for (uint64_t heap = 16ull << 20; heap <= 4ull << 30; heap *= 4)
 		add_fork_cell(&b, heap, 80 + 10000 * (double)heap / (1 << 30));
+	bundle_axes_from_cells(&b); /* as bundle_load does */
 	size_t count = reproduce_claims(&b, &refs, outcomes, 16);
 	assert_int_equal(count, 10);
 	for (size_t i = 0; i < count; i++) {
