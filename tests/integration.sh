@@ -183,7 +183,8 @@ test_perf_faults_agree_with_rusage() {
 	parent=$(value "$s" parent_minflt primitive=fork phase=cow)
 	within "$perf" $pages 0.02 || { fail $name "perf counted $perf minor faults for $pages pages"; return; }
 	# perf counts the worker and its child together (inherit)
-	within "$perf" $((child + parent)) 0.01 || { fail $name "perf $perf, rusage $child + $parent"; return; }
+	within "$perf" "$(awk -v a="$child" -v b="$parent" 'BEGIN { print a + b }')" 0.01 ||
+		{ fail $name "perf $perf, rusage $child + $parent"; return; } # medians of an even count may be x.5
 	pass "$name (perf $perf, rusage child $child + parent $parent)"
 }
 
@@ -332,7 +333,10 @@ resample_samples() {
 
 test_compare() {
 	local name=compare_flags_a_30_percent_slowdown_and_not_noise
-	spawnbench --warmup 1 --min-iterations 12 --budget 0.6s --primitives fork,vfork --action exit --heap 0,1M \
+	# one round: the interval then holds no drift between workers, which on this machine reaches 50% in some
+	# hours and would rightly make +30% inconclusive; what is tested here is the comparison itself (the
+	# drift's part is tested in tests/unit/test_compare.c)
+	spawnbench --warmup 1 --min-iterations 12 --budget 0.6s --rounds 1 --primitives fork,vfork --action exit --heap 0,1M \
 		--ratios 0 --events none
 	[ $status = 0 ] || { fail $name "run exited $status"; return; }
 	local base=$bundle out
@@ -595,8 +599,8 @@ jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))'
 	[ $? = 2 ] && grep -q 'option --export csv: not one of bmf, kv' "$scratch/stderr" || { fail $name "--export csv"; return; }
 	"$bin" --plot "$fixture" --compare a b >/dev/null 2>"$scratch/stderr"
 	[ $? = 2 ] && grep -q 'give one of --plot and --compare, not both' "$scratch/stderr" || { fail $name "two modes: $(cat "$scratch/stderr")"; return; }
-	# --bisect: 0 good, 1 bad, 125 cannot tell
-	spawnbench --warmup 1 --min-iterations 12 --budget 0.3s --rounds 3 --primitives fork,vfork --action exit --heap 0,1M \
+	# --bisect: 0 good, 1 bad, 125 cannot tell (one round: see test_compare)
+	spawnbench --warmup 1 --min-iterations 12 --budget 0.3s --rounds 1 --primitives fork,vfork --action exit --heap 0,1M \
 		--ratios 0 --events none
 	[ $status = 0 ] || { fail $name "run exited $status"; return; }
 	[ -s "$bundle/bmf.json" ] || { fail $name "no bmf.json in the bundle"; return; }
@@ -618,7 +622,8 @@ jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))'
 
 test_runs_per_side() {
 	local name=runs_per_side_tell_a_shifted_run_from_a_change code
-	spawnbench --warmup 1 --min-iterations 12 --budget 0.3s --rounds 3 --primitives fork,vfork --action exit --heap 0,1M \
+	# one round per run (see test_compare): the spread between runs is then the one this test builds
+	spawnbench --warmup 1 --min-iterations 12 --budget 0.3s --rounds 1 --primitives fork,vfork --action exit --heap 0,1M \
 		--ratios 0 --events none
 	[ $status = 0 ] || { fail $name "run exited $status"; return; }
 	local base=$bundle
@@ -692,38 +697,50 @@ smoke() {
 	"$bin" --plot "$bundle" >"$scratch/plot" 2>&1 && pass $name || fail $name "$(cat "$scratch/plot")"
 }
 
+# every test reports once (pass, fail or skip); one that aborts the shell's list (an arithmetic
+# error, say) would end the run early and silently, so the count of reports is checked
 if [ "${1:-}" = smoke ]; then
-	smoke
+	tests=(smoke)
 else
-	smoke
-	test_child_faults_equal_pages_written
-	test_fork_grows_vfork_does_not
-	test_thp_took_or_skipped
-	test_bad_input_writes_nothing
-	test_failed_cell_does_not_stop_the_run
-	test_plain_progress_when_not_a_terminal
-	test_perf_faults_agree_with_rusage
-	test_fork_flushes_tlb_vfork_does_not
-	test_unknown_event_exits_2
-	test_unprivileged_run
-	test_charts_and_report
-	test_missing_columns
-	test_exec_suite_with_hyperfine
-	test_compare
-	test_corrupt_bundles_exit_2
-	test_trend_orders_by_kernel_version
-	test_reproduce_quick
-	test_interrupted_run_leaves_valid_bundle
-	test_hostile_bundle_runs_nothing
-	test_links_in_a_bundle_are_refused
-	test_resaved_csv_loads_the_same
-	test_programs_that_print_measure_normally
-	test_output_dir_kept
-	test_hostile_suite_text
-	test_no_process_outlives_the_run
-	test_exports_and_bisect
-	test_runs_per_side
-	test_machine_probes
+	tests=(
+		smoke
+		test_child_faults_equal_pages_written
+		test_fork_grows_vfork_does_not
+		test_thp_took_or_skipped
+		test_bad_input_writes_nothing
+		test_failed_cell_does_not_stop_the_run
+		test_plain_progress_when_not_a_terminal
+		test_perf_faults_agree_with_rusage
+		test_fork_flushes_tlb_vfork_does_not
+		test_unknown_event_exits_2
+		test_unprivileged_run
+		test_charts_and_report
+		test_missing_columns
+		test_exec_suite_with_hyperfine
+		test_compare
+		test_corrupt_bundles_exit_2
+		test_trend_orders_by_kernel_version
+		test_reproduce_quick
+		test_interrupted_run_leaves_valid_bundle
+		test_hostile_bundle_runs_nothing
+		test_links_in_a_bundle_are_refused
+		test_resaved_csv_loads_the_same
+		test_programs_that_print_measure_normally
+		test_output_dir_kept
+		test_hostile_suite_text
+		test_no_process_outlives_the_run
+		test_exports_and_bisect
+		test_runs_per_side
+		test_machine_probes
+	)
+fi
+for test in "${tests[@]}"; do
+	"$test"
+done
+reported=$((passed + failed + skipped))
+if [ $reported != ${#tests[@]} ]; then
+	echo "FAIL integration: $reported of ${#tests[@]} tests reported; the run stopped early after the last one above"
+	failed=$((failed + 1))
 fi
 echo "integration: $passed passed, $failed failed, $skipped skipped"
 [ $failed = 0 ]
