@@ -12,14 +12,28 @@ DEPS_LIBS   := $(shell pkg-config --libs hwloc gsl jansson inih 2>/dev/null) $(L
 BUILD   ?= build
 SAN      = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-# the measured code: shared by the worker and (for the descriptors) the orchestrator
-PRIMITIVES = $(sort $(wildcard benchmarks/fork.c benchmarks/vfork.c benchmarks/posix_spawn.c \
-                               benchmarks/clone.c benchmarks/clone_vm.c benchmarks/hyperfine.c))
-CORE_SRC   = benchmarks/cell.c benchmarks/primitives.c benchmarks/child.c benchmarks/heap.c $(PRIMITIVES)
+# the measured code: the primitives (one file each, found here), shared by the worker and
+# (for their descriptors) the orchestrator
+PRIMITIVES = $(sort $(wildcard benchmarks/primitives/*.c))
+CORE_SRC   = benchmarks/cell.c benchmarks/dimension.c benchmarks/values.c benchmarks/primitive_table.c \
+             benchmarks/child.c benchmarks/heap.c $(PRIMITIVES)
 WORKER_SRC = benchmarks/worker.c benchmarks/counters.c $(CORE_SRC)
-HARNESS_LIB_SRC = $(filter-out harness/main.c,$(wildcard harness/*.c)) $(CORE_SRC)
-HARNESS_SRC = harness/main.c $(HARNESS_LIB_SRC)
+
+# the orchestrator is a pipeline: measure writes a bundle; bundle reads it back; analyze and
+# render work from what bundle reads. Each folder sees its own headers and those below it
+# only, so an include against the flow (render from measure, bundle from analyze) fails to build.
+HARNESS_LAYERS = common bundle analyze render measure
+INCLUDE_common  = -Ibenchmarks -Iharness/common
+INCLUDE_bundle  = $(INCLUDE_common) -Iharness/bundle
+INCLUDE_analyze = $(INCLUDE_bundle) -Iharness/analyze
+INCLUDE_render  = $(INCLUDE_analyze) -Iharness/render
+INCLUDE_measure = $(INCLUDE_bundle) -Iharness/measure
+INCLUDE_main    = $(INCLUDE_render) -Iharness/measure
+HARNESS_LIB_SRC = $(foreach layer,$(HARNESS_LAYERS),$(wildcard harness/$(layer)/*.c))
+HARNESS_HEADERS = $(wildcard benchmarks/*.h $(foreach layer,$(HARNESS_LAYERS),harness/$(layer)/*.h))
+HARNESS_OBJ = $(patsubst %.c,$(BUILD)/obj/%.o,harness/main.c $(HARNESS_LIB_SRC) $(CORE_SRC))
 TEST_SRC   = $(wildcard tests/unit/*.c)
+VERSION_FLAG = -DSPAWNBENCH_VERSION='"$(shell cat VERSION)"'
 
 .PHONY: all clean test unit-tests integration-tests sanitize fuzz
 all: $(BUILD)/spawnbench $(BUILD)/spawnbench-worker $(BUILD)/spawnbench-helper $(BUILD)/spawnbench-helper-glibc
@@ -40,14 +54,23 @@ $(BUILD)/spawnbench-helper: benchmarks/helper.c | $(BUILD)
 $(BUILD)/spawnbench-helper-glibc: benchmarks/helper_glibc.c | $(BUILD)
 	$(CC) $(WARN) -O2 -static -o $@ $<
 
-$(BUILD)/spawnbench: $(HARNESS_SRC) $(wildcard harness/*.h benchmarks/*.h) | $(BUILD)
-	$(CC) $(WARN) $(CFLAGS) $(HARNESS_CFLAGS) -Ibenchmarks -Iharness $(DEPS_CFLAGS) \
-	    -DSPAWNBENCH_VERSION='"$(shell cat VERSION)"' -o $@ $(HARNESS_SRC) $(DEPS_LIBS)
+# an object of the harness sees the include path of its layer (harness/LAYER/...; main.c sees all)
+$(BUILD)/obj/harness/%.o: harness/%.c $(HARNESS_HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(CFLAGS) $(HARNESS_CFLAGS) $(INCLUDE_$(firstword $(subst /, ,$*))) $(DEPS_CFLAGS) \
+	    $(VERSION_FLAG) -c -o $@ $<
 
-$(BUILD)/unit-tests: $(TEST_SRC) $(HARNESS_LIB_SRC) $(wildcard harness/*.h benchmarks/*.h tests/unit/*.h) | $(BUILD)
-	$(CC) $(WARN) $(CFLAGS) $(HARNESS_CFLAGS) -Ibenchmarks -Iharness $(DEPS_CFLAGS) \
-	    -DSPAWNBENCH_VERSION='"$(shell cat VERSION)"' -o $@ $(TEST_SRC) $(HARNESS_LIB_SRC) \
-	    $(DEPS_LIBS) $$(pkg-config --libs cmocka)
+$(BUILD)/obj/benchmarks/%.o: benchmarks/%.c $(wildcard benchmarks/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(CFLAGS) $(HARNESS_CFLAGS) -Ibenchmarks -c -o $@ $<
+
+$(BUILD)/spawnbench: $(HARNESS_OBJ) | $(BUILD)
+	$(CC) $(CFLAGS) $(HARNESS_CFLAGS) -o $@ $(HARNESS_OBJ) $(DEPS_LIBS)
+
+# the tests reach into every layer
+$(BUILD)/unit-tests: $(TEST_SRC) $(filter-out %/main.o,$(HARNESS_OBJ)) $(wildcard tests/unit/*.h) | $(BUILD)
+	$(CC) $(WARN) $(CFLAGS) $(HARNESS_CFLAGS) $(INCLUDE_main) $(DEPS_CFLAGS) $(VERSION_FLAG) -o $@ $(TEST_SRC) \
+	    $(filter-out %/main.o,$(HARNESS_OBJ)) $(DEPS_LIBS) $$(pkg-config --libs cmocka)
 
 unit-tests: $(BUILD)/unit-tests
 	$(BUILD)/unit-tests
@@ -72,10 +95,10 @@ FUZZ_TARGETS = config csv bundle
 FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS  = -std=gnu11 -Wall -Wextra -Werror -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
-build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(HARNESS_LIB_SRC) $(wildcard harness/*.h benchmarks/*.h)
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(HARNESS_LIB_SRC) $(CORE_SRC) $(HARNESS_HEADERS)
 	mkdir -p build-fuzz
-	clang $(FUZZ_CFLAGS) -Ibenchmarks -Iharness $(DEPS_CFLAGS) -DSPAWNBENCH_VERSION='"$(shell cat VERSION)"' \
-	    -o $@ $< $(HARNESS_LIB_SRC) $(DEPS_LIBS)
+	clang $(FUZZ_CFLAGS) $(INCLUDE_main) $(DEPS_CFLAGS) $(VERSION_FLAG) \
+	    -o $@ $< $(HARNESS_LIB_SRC) $(CORE_SRC) $(DEPS_LIBS)
 
 fuzz: $(addprefix build-fuzz/fuzz_,$(FUZZ_TARGETS))
 	tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)

@@ -24,8 +24,6 @@ struct primitive {
 	bool shares_memory;
 	/* create() returns only once the child has exec'd or exited */
 	bool parent_suspended;
-	/* timed outside spawnbench (hyperfine): never planned from `primitives`, never run by the worker */
-	bool external;
 	/* Starts a child that runs job; returns its pid, or -1 with errno set. */
 	pid_t (*create)(const struct child_job *job);
 };

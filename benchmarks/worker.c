@@ -4,17 +4,7 @@
  * (mappings, page tables) is small and the same in every cell.
  *
  * It maps and populates the heap (outside every timed window), then answers
- * the orchestrator on a channel of its own, descriptor 3 in and 4 out (close
- * on exec, so no program a child runs can write into it; stdin, stdout and
- * stderr are /dev/null, where whatever that program prints goes):
- *     -> ready rss_kb=N maps=N thp_bytes=N child_pte_kb=N
- *        (or "skip REASON" / "fail REASON")
- *     <- run N        -> N lines "s 0 CREATE START COW ROUNDTRIP CMIN CMAJ PMIN PMAJ"
- *                        (nanoseconds, "-" where a phase does not apply), then
- *                        "end clone=SYSCALL thp_bytes=N" (the heap's huge pages now:
- *                        a parent's writes after fork split them)
- *     <- count N      -> the same with the events open: "s 1 ... V/E/R ..." per event
- *     <- quit
+ * the orchestrator in the line protocol of protocol.h.
  *
  * Plain and counted iterations are kept apart: an inherited event is copied
  * into each child at creation and folded back at its exit, inside the timed
@@ -41,13 +31,13 @@
 #include "cell.h"
 #include "child.h"
 #include "counters.h"
+#include "dimension.h"
 #include "heap.h"
 #include "primitive.h"
+#include "protocol.h"
 
 #define CLONE_STACK_BYTES (256u << 10)
 #define MAX_EXEC_WORDS 64
-#define PROTOCOL_IN_FD 3
-#define PROTOCOL_OUT_FD 4
 
 static FILE *protocol_in, *protocol_out;
 
@@ -80,21 +70,10 @@ extern char **environ;
 static _Noreturn void say_and_exit(const char *verdict, const char *why, int status)
 {
 	if (protocol_out) {
-		fprintf(protocol_out, "%s %s\n", verdict, why);
+		fprintf(protocol_out, "%s%s\n", verdict, why);
 		fflush(protocol_out);
 	}
 	exit(status);
-}
-
-static int parse_enum(const char *const *names, size_t count, const char *value)
-{
-	int index = name_index(names, count, value);
-	if (index < 0) {
-		char why[160];
-		snprintf(why, sizeof why, "unknown value '%s'", value);
-		say_and_exit("fail", why, 2);
-	}
-	return index;
 }
 
 static uint64_t parse_number(const char *value)
@@ -103,7 +82,7 @@ static uint64_t parse_number(const char *value)
 	errno = 0;
 	unsigned long long number = strtoull(value, &end, 10);
 	if (errno || *end || end == value)
-		say_and_exit("fail", "bad number on the command line", 2);
+		say_and_exit(PROTOCOL_FAIL, "bad number on the command line", 2);
 	return number;
 }
 
@@ -111,49 +90,56 @@ static uint64_t parse_number(const char *value)
 static void add_exec_word(struct worker *w, char *word)
 {
 	if (w->exec_words == MAX_EXEC_WORDS)
-		say_and_exit("fail", "more than 64 words in the program to exec", 2);
+		say_and_exit(PROTOCOL_FAIL, "more than 64 words in the program to exec", 2);
 	w->exec_argv[w->exec_words++] = word;
 	w->exec_argv[w->exec_words] = NULL;
 }
 
+/* The cell's dimensions come as --FLAG=TEXT, one option per row of dimension_table with a worker flag. */
+enum { OPTION_DIMENSION = 256 };
+
+static void set_dimension(struct worker *w, enum dimension_id id, const char *text)
+{
+	double value;
+	char why[200];
+	if (dimension_parse(id, text, &value, why, sizeof why) != 0)
+		say_and_exit(PROTOCOL_FAIL, "bad dimension value on the command line", 2);
+	cell_set(&w->cell, id, value);
+}
+
 static void parse_arguments(struct worker *w, int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "primitive", required_argument, NULL, 'p' }, { "action", required_argument, NULL, 'a' },
-		{ "heap", required_argument, NULL, 'h' },      { "ratio", required_argument, NULL, 'r' },
-		{ "writer", required_argument, NULL, 'w' },    { "pattern", required_argument, NULL, 'o' },
-		{ "backing", required_argument, NULL, 'b' },   { "fragments", required_argument, NULL, 'f' },
+	static const struct option fixed[] = {
 		{ "move-to-cpu", required_argument, NULL, 'm' }, { "helper", required_argument, NULL, 'H' },
-		{ "exec-word", required_argument, NULL, 'x' },      { "event", required_argument, NULL, 'e' },
-		{ 0 },
+		{ "exec-word", required_argument, NULL, 'x' },   { "event", required_argument, NULL, 'e' },
 	};
+	struct option options[sizeof fixed / sizeof fixed[0] + DIMENSION_COUNT + 1];
+	size_t count = sizeof fixed / sizeof fixed[0];
+	memcpy(options, fixed, sizeof fixed);
+	for (size_t d = 0; d < DIMENSION_COUNT; d++)
+		if (dimension_table[d].worker_flag)
+			options[count++] = (struct option){ dimension_table[d].worker_flag, required_argument, NULL,
+							    OPTION_DIMENSION + (int)d };
+	options[count] = (struct option){ 0 };
 	int option;
 	while ((option = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		switch (option) {
-		case 'p':
-			if (primitive_index(optarg) < 0 || primitive_table[primitive_index(optarg)]->external)
-				say_and_exit("fail", "not a primitive the worker runs", 2);
-			w->cell.primitive = (unsigned)primitive_index(optarg);
-			break;
-		case 'a': w->cell.action = parse_enum(action_names, ACTION_COUNT, optarg); break;
-		case 'h': w->cell.heap_bytes = parse_number(optarg); break;
-		case 'r': w->cell.write_ratio = strtod(optarg, NULL); break;
-		case 'w': w->cell.writer = parse_enum(writer_names, WRITER_COUNT, optarg); break;
-		case 'o': w->cell.pattern = parse_enum(pattern_names, PATTERN_COUNT, optarg); break;
-		case 'b': w->cell.backing = parse_enum(backing_names, BACKING_COUNT, optarg); break;
-		case 'f': w->cell.fragments = (unsigned)parse_number(optarg); break;
 		case 'm': w->move_to_cpu = (int)parse_number(optarg); break;
 		case 'H': w->exec_is_helper = true; w->exec_argv[0] = optarg; break;
 		case 'x': add_exec_word(w, optarg); break;
 		case 'e':
 			if (counters_add(&w->counters, optarg) != 0)
-				say_and_exit("fail", "bad event specification", 2);
+				say_and_exit(PROTOCOL_FAIL, "bad event specification", 2);
 			break;
-		default: say_and_exit("fail", "bad command line", 2);
+		default:
+			if (option >= OPTION_DIMENSION && option < OPTION_DIMENSION + DIMENSION_COUNT)
+				set_dimension(w, (enum dimension_id)(option - OPTION_DIMENSION), optarg);
+			else
+				say_and_exit(PROTOCOL_FAIL, "bad command line", 2);
 		}
 	}
 	if (!w->exec_argv[0])
-		say_and_exit("fail", "no --helper or --exec-word program", 2);
+		say_and_exit(PROTOCOL_FAIL, "no --helper or --exec-word program", 2);
 }
 
 /* A /proc/self/status field in kB ("VmPTE:"), or 0. */
@@ -221,7 +207,7 @@ static void set_up_exec(struct worker *w)
 		return;
 	int fds[2];
 	if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0)
-		say_and_exit("fail", "pipe for the helper's start time", 1);
+		say_and_exit(PROTOCOL_FAIL, "pipe for the helper's start time", 1);
 	/* the write end must survive exec: the helper writes its start time there */
 	fcntl(fds[1], F_SETFD, 0);
 	w->helper_read_fd = fds[0];
@@ -233,7 +219,7 @@ static void set_up_heap(struct worker *w)
 {
 	char why[256];
 	if (heap_create(&w->heap, &w->cell, why, sizeof why) != 0)
-		say_and_exit("fail", why, 1);
+		say_and_exit(PROTOCOL_FAIL, why, 1);
 	if (w->cell.backing == BACKING_THP) {
 		uint64_t huge = anon_huge_bytes();
 		if (huge < w->cell.heap_bytes / 10 * 9) {
@@ -241,7 +227,7 @@ static void set_up_heap(struct worker *w)
 				 "THP did not take: AnonHugePages %" PRIu64 " KiB of %" PRIu64 " KiB "
 				 "(see /sys/kernel/mm/transparent_hugepage/enabled and defrag)",
 				 huge >> 10, w->cell.heap_bytes >> 10);
-			say_and_exit("skip", why, 0);
+			say_and_exit(PROTOCOL_SKIP, why, 0);
 		}
 	}
 	w->pages_to_write = cell_pages_written(&w->cell);
@@ -255,12 +241,12 @@ static void set_up(struct worker *w)
 	w->report = mmap(NULL, PAGE_BYTES, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	void *stack = mmap(NULL, CLONE_STACK_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (w->report == MAP_FAILED || stack == MAP_FAILED)
-		say_and_exit("fail", "mmap of the report page or the clone stack", 1);
+		say_and_exit(PROTOCOL_FAIL, "mmap of the report page or the clone stack", 1);
 	w->clone_stack_top = (char *)stack + CLONE_STACK_BYTES;
 	set_up_exec(w);
 	set_up_heap(w);
 	/* the events were probed by the orchestrator; they are opened for a "count" block only */
-	fprintf(protocol_out, "ready rss_kb=%lu maps=%u thp_bytes=%" PRIu64 " child_pte_kb=%lu\n", rss_kib, mappings,
+	fprintf(protocol_out, PROTOCOL_READY, rss_kib, mappings,
 	       w->cell.backing == BACKING_THP ? anon_huge_bytes() : 0,
 	       child_page_tables_kib());
 	fflush(protocol_out);
@@ -297,7 +283,7 @@ static void prepare_job(struct worker *w, struct child_job *job, struct parent_w
 		job->release_fd = sync->release[0];
 		job->parent_end_fd = sync->release[1];
 	} else if (w->cell.action == ACTION_EXEC && pipe2(sync->exec_notice, O_CLOEXEC) != 0) {
-		say_and_exit("fail", "pipe for the exec notice", 1);
+		say_and_exit(PROTOCOL_FAIL, "pipe for the exec notice", 1);
 	}
 }
 
@@ -322,7 +308,7 @@ static int64_t parent_write(struct worker *w, struct parent_write_sync *sync)
 	heap_write_pages(&w->heap, w->pages_to_write, (unsigned char)(w->iteration | 1));
 	int64_t cow_end = monotonic_ns();
 	if (sync->release[1] >= 0 && write(sync->release[1], "g", 1) != 1)
-		say_and_exit("fail", "could not release the child", 1);
+		say_and_exit(PROTOCOL_FAIL, "could not release the child", 1);
 	close_fd(&sync->release[1]);
 	close_fd(&sync->exec_notice[0]);
 	return cow_end - cow_start;
@@ -348,7 +334,7 @@ static void check_child_status(const struct worker *w, int status)
 		snprintf(why, sizeof why, "exec of %s failed in the child", w->exec_argv[0]);
 	else
 		snprintf(why, sizeof why, "child exited with status %d", WEXITSTATUS(status));
-	say_and_exit("fail", why, 1);
+	say_and_exit(PROTOCOL_FAIL, why, 1);
 }
 
 static void fill_phases(const struct worker *w, struct sample *s, int64_t call_ns, int64_t parent_cow_ns)
@@ -391,7 +377,7 @@ static void run_iteration(struct worker *w, struct sample *s, bool counted)
 	if (pid < 0) {
 		char why[160];
 		snprintf(why, sizeof why, "%s failed: %s", w->primitive->name, strerror(errno));
-		say_and_exit("fail", why, 1);
+		say_and_exit(PROTOCOL_FAIL, why, 1);
 	}
 	if (parent_writes(w))
 		parent_cow_ns = parent_write(w, &sync);
@@ -424,7 +410,7 @@ static void print_ns(int64_t ns)
 
 static void print_sample(const struct worker *w, const struct sample *s)
 {
-	fprintf(protocol_out, "s %d", s->counted);
+	fprintf(protocol_out, PROTOCOL_SAMPLE, s->counted);
 	print_ns(s->create_ns);
 	print_ns(s->start_ns);
 	print_ns(s->cow_ns);
@@ -446,11 +432,11 @@ static void serve(struct worker *w)
 	unsigned long count;
 	struct sample sample;
 	while (fgets(line, sizeof line, protocol_in)) {
-		bool counted = sscanf(line, "count %lu", &count) == 1;
-		if (strcmp(line, "quit\n") == 0)
+		bool counted = sscanf(line, PROTOCOL_COUNT, &count) == 1;
+		if (strcmp(line, PROTOCOL_QUIT) == 0)
 			return;
-		if (!counted && sscanf(line, "run %lu", &count) != 1)
-			say_and_exit("fail", "unknown command from the orchestrator", 2);
+		if (!counted && sscanf(line, PROTOCOL_RUN, &count) != 1)
+			say_and_exit(PROTOCOL_FAIL, "unknown command from the orchestrator", 2);
 		if (counted)
 			counters_open(&w->counters);
 		for (unsigned long i = 0; i < count; i++) {
@@ -461,7 +447,7 @@ static void serve(struct worker *w)
 		if (counted)
 			counters_close(&w->counters);
 		/* after the batch, outside every window: do the THP heap's pages stay huge? */
-		fprintf(protocol_out, "end clone=%s thp_bytes=%" PRIu64 "\n", clone_used(),
+		fprintf(protocol_out, PROTOCOL_END, clone_used(),
 			w->cell.backing == BACKING_THP ? anon_huge_bytes() : 0);
 		fflush(protocol_out);
 	}

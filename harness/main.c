@@ -20,8 +20,10 @@
 #include "compare_output.h"
 #include "trend.h"
 #include "config.h"
+#include "events.h"
 #include "export.h"
 #include "parse.h"
+#include "render.h"
 #include "run.h"
 #include "safe_output.h"
 #include "primitive.h"
@@ -36,6 +38,23 @@ enum fixed_option {
 	OPT_TREND, OPT_THRESHOLD, OPT_EXPORT, OPT_BISECT, OPT_CELLS, OPT_RUNS_PER_SIDE, OPT_TABLE_BASE
 };
 
+/* `spawnbench COMMAND ...`: each command is the mode its --option alias selects. */
+static const struct command {
+	const char *name;
+	enum mode mode;
+	const char *usage;
+} commands[] = {
+	{ "run", MODE_RUN, "run [--suite NAME | --config FILE] [OPTION...]   measure a suite (the default)" },
+	{ "compare", MODE_COMPARE, "compare OLD NEW                  as --compare" },
+	{ "trend", MODE_TREND, "trend DIR DIR...                 as --trend" },
+	{ "plot", MODE_PLOT, "plot DIR                         as --plot" },
+	{ "report", MODE_REPORT, "report DIR                       as --report" },
+	{ "export", MODE_EXPORT, "export bmf|kv DIR                as --export" },
+	{ "list", MODE_LIST, "list                             as --list" },
+	{ "help", MODE_HELP, "help                             as --help" },
+	{ "version", MODE_VERSION, "version                          as --version" },
+};
+
 struct override {
 	const struct option_spec *option;
 	const char *value;
@@ -43,6 +62,8 @@ struct override {
 
 struct cli {
 	enum mode mode;
+	bool mode_given;                  /* by a command or a mode option: another one is an error */
+	const char *command;              /* the command word, when the mode came from one */
 	const char *suite;
 	const char *config_path;
 	const char *output_dir;
@@ -62,7 +83,11 @@ static void print_help(FILE *out)
 {
 	fprintf(out,
 		"usage: ./run.sh [--suite NAME | --config FILE] [OPTION...]\n"
-		"       ./run.sh --list | --help | --version | --test\n\n"
+		"       ./run.sh --list | --help | --version | --test\n"
+		"       ./run.sh COMMAND ...  where COMMAND is one of\n");
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(out, "         %s\n", commands[i].usage);
+	fprintf(out, "\n"
 		"Measures how Linux creates processes: fork, vfork, posix_spawn, clone and clone-vm,\n"
 		"across parent heap sizes and post-creation write ratios, and writes a results bundle.\n\n"
 		"  --suite NAME        run configs/NAME.conf (default: fork; see --list)\n"
@@ -82,12 +107,14 @@ static void print_help(FILE *out)
 		"                      (names as in bmf.json: fork/exit/heap=1G/...)\n"
 		"  --help, --version\n\n"
 		"Overrides of the suite's settings (lists are comma-separated):\n");
-	for (size_t i = 0; i < option_count; i++) {
+	size_t count;
+	const struct option_spec *options = suite_options(&count);
+	for (size_t i = 0; i < count; i++) {
 		char name[64];
-		snprintf(name, sizeof name, "--%s", option_table[i].key);
+		snprintf(name, sizeof name, "--%s", options[i].key);
 		for (char *c = name; *c; c++)
 			*c = *c == '_' ? '-' : *c;
-		fprintf(out, "  %-18s %-9s %s\n", name, option_table[i].metavar, option_table[i].help);
+		fprintf(out, "  %-18s %-9s %s\n", name, options[i].metavar, options[i].help);
 	}
 	fprintf(out, "\nExit status: 0 done, 1 could not run, 2 bad input (nothing written), 3 --compare found a\n"
 		     "regression, 130 or 143 interrupted (the bundle keeps the finished cells, marked interrupted).\n");
@@ -106,10 +133,12 @@ static struct option *long_options(void)
 		{ "runs-per-side", required_argument, NULL, OPT_RUNS_PER_SIDE },
 	};
 	size_t fixed_count = sizeof fixed / sizeof fixed[0];
-	struct option *options = xcalloc(fixed_count + option_count + 1, sizeof *options);
+	size_t suite_count;
+	const struct option_spec *suite = suite_options(&suite_count);
+	struct option *options = xcalloc(fixed_count + suite_count + 1, sizeof *options);
 	memcpy(options, fixed, sizeof fixed);
-	for (size_t i = 0; i < option_count; i++) {
-		char *name = xstrdup(option_table[i].key);
+	for (size_t i = 0; i < suite_count; i++) {
+		char *name = xstrdup(suite[i].key);
 		for (char *c = name; *c; c++)
 			*c = *c == '_' ? '-' : *c;
 		options[fixed_count + i] = (struct option){ name, required_argument, NULL, OPT_TABLE_BASE + (int)i };
@@ -135,14 +164,6 @@ static double parse_threshold(const char *text)
 	return percent / 100;
 }
 
-/* One run mode per call: a second one is an error, not "the last one wins". */
-static void set_mode(struct cli *cli, enum mode mode)
-{
-	if (cli->mode != MODE_RUN && cli->mode != mode)
-		die_bad_input("give one of %s and %s, not both", mode_options[cli->mode], mode_options[mode]);
-	cli->mode = mode;
-}
-
 static enum export_format parse_export_format(const char *text)
 {
 	int index = name_index(export_format_names, EXPORT_FORMAT_COUNT, text);
@@ -151,11 +172,57 @@ static enum export_format parse_export_format(const char *text)
 	return (enum export_format)index;
 }
 
+/* One run mode per call: a second one is an error, not "the last one wins". */
+static void set_mode(struct cli *cli, enum mode mode)
+{
+	if (cli->mode_given && cli->mode != mode)
+		die_bad_input("give one of %s and %s, not both",
+			      cli->command ? cli->command : mode_options[cli->mode], mode_options[mode]);
+	cli->mode = mode;
+	cli->mode_given = true;
+}
+
+/* The command word in argv[1], if any: its mode is set; returns how many words it took (0 or 1). */
+static int take_command(int argc, char **argv, struct cli *cli)
+{
+	if (argc < 2 || argv[1][0] == '-')
+		return 0;
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (strcmp(argv[1], commands[i].name) == 0) {
+			set_mode(cli, commands[i].mode);
+			cli->command = commands[i].name;
+			return 1;
+		}
+	die_bad_input("unknown command '%s': run, compare, trend, plot, report, export, list, help or version", argv[1]);
+}
+
+/* plot DIR, report DIR and export FORMAT DIR take as arguments what their options take as values. */
+static void command_arguments(struct cli *cli)
+{
+	if (!cli->command)
+		return;
+	if ((cli->mode == MODE_PLOT || cli->mode == MODE_REPORT) && !cli->bundle) {
+		if (cli->positional_count != 1)
+			die_bad_input("%s takes one bundle (given %d)", cli->command, cli->positional_count);
+		cli->bundle = cli->positional[0];
+		cli->positional_count = 0;
+	}
+	if (cli->mode == MODE_EXPORT && cli->positional_count == 2) {
+		cli->export_format = parse_export_format(cli->positional[0]);
+		cli->positional++;
+		cli->positional_count--;
+	}
+}
+
 static void parse_cli(int argc, char **argv, struct cli *cli)
 {
 	struct option *options = long_options();
 	int option;
 	opterr = 0;
+	/* after a command word, the options are parsed as if it were the program's name */
+	int taken = take_command(argc, argv, cli);
+	argc -= taken;
+	argv += taken;
 	while ((option = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		switch (option) {
 		case OPT_SUITE: cli->suite = optarg; break;
@@ -185,12 +252,13 @@ static void parse_cli(int argc, char **argv, struct cli *cli)
 			if (cli->override_count == sizeof cli->overrides / sizeof cli->overrides[0])
 				die_bad_input("too many overrides");
 			cli->overrides[cli->override_count++] =
-				(struct override){ &option_table[option - OPT_TABLE_BASE], optarg };
+				(struct override){ &suite_options(&(size_t){ 0 })[option - OPT_TABLE_BASE], optarg };
 		}
 	}
 	free_long_options(options);
 	cli->positional = argv + optind;
 	cli->positional_count = argc - optind;
+	command_arguments(cli);
 	if (cli->mode == MODE_COMPARE && cli->positional_count != 2)
 		die_bad_input("--compare takes two bundles, OLD and NEW (given %d)", cli->positional_count);
 	if (cli->mode == MODE_TREND && cli->positional_count < 2)
@@ -201,8 +269,8 @@ static void parse_cli(int argc, char **argv, struct cli *cli)
 		die_bad_input("--bisect, --cells and --runs-per-side go with --compare");
 	if (cli->cells && !cli->bisect)
 		die_bad_input("--cells goes with --bisect");
-	if (cli->mode != MODE_COMPARE && cli->mode != MODE_TREND && cli->mode != MODE_EXPORT && optind < argc)
-		die_bad_input("unexpected argument '%s' (see --help)", argv[optind]);
+	if (cli->mode != MODE_COMPARE && cli->mode != MODE_TREND && cli->mode != MODE_EXPORT && cli->positional_count)
+		die_bad_input("unexpected argument '%s' (see --help)", cli->positional[0]);
 	if (cli->suite && cli->config_path)
 		die_bad_input("give --suite or --config, not both");
 }
@@ -276,9 +344,10 @@ static void list_everything(void)
 	printf("\nprimitives:\n");
 	for (size_t i = 0; i < primitive_count; i++)
 		printf("  %-12s %s\n", primitive_table[i]->name, primitive_table[i]->summary);
-	printf("\ndimensions: action (exit, exec), heap (sizes), ratios (0..1), writer (child, parent),\n"
-	       "  pattern (sequential, random), backing (private, shared, thp),\n"
-	       "  layout (contiguous, fragmented:N), placement (same-cpu, other-cpu, any)\n\n");
+	printf("\ndimensions (suite key, then the values it takes):\n");
+	for (size_t d = 0; d < DIMENSION_COUNT; d++)
+		printf("  %-12s %s\n", dimension_table[d].key, dimension_table[d].help);
+	printf("\n");
 	events_list(stdout);
 }
 
@@ -511,5 +580,5 @@ int main(int argc, char **argv)
 	bool events_typed = false; /* names typed with --events must exist; a suite's may be for other CPUs */
 	for (size_t i = 0; i < cli.override_count; i++)
 		events_typed |= strcmp(cli.overrides[i].option->key, "events") == 0;
-	return run_suite(&config, events_typed, cli.output_dir, argc, argv);
+	return run_suite(&config, events_typed, cli.output_dir, argc, argv, &bundle_renderer);
 }

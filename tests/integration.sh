@@ -414,6 +414,11 @@ test_reproduce_quick() {
 		grep -qE '^posix_spawn +exec ' "$bundle/report.md" && is_png "$bundle/plots/roundtrip_vs_heap.png" ||
 		{ fail $name "report.md's table or the heap chart lacks the sweeps' heaps or primitives"; return; }
 	grep -q '"sweeps": \[' "$bundle/meta.json" || { fail $name "meta.json does not record the sweeps"; return; }
+	# the shell sweep's fork exec of /bin/sh -c true is a harness cell: never a whole command (hyperfine)
+	grep -q '^fork,exec,0,0,child,sequential,private,contiguous,same-cpu,/bin/sh -c true,roundtrip,' "$bundle/summary.csv" ||
+		{ fail $name "no harness cell exec'ing /bin/sh -c true"; return; }
+	! grep -q '^# whole commands' "$scratch/stdout" && grep -q 'no whole commands in this bundle' "$bundle/report.md" ||
+		{ fail $name "a harness exec cell is listed or charted as a hyperfine command"; return; }
 	verdicts=$(grep -oE '^\| [0-9]+ \| \*\*[a-z ]+\*\*' "$bundle/reproduce.md" | sed 's/.*\*\*\(.*\)\*\*/\1/' | sort | uniq -c | paste -sd, | tr -s ' ')
 	is_png "$bundle/plots/claim1_fork_band.png" || { fail $name "no claim 1 chart"; return; }
 	pass "$name ($verdicts)"
@@ -431,8 +436,9 @@ test_plain_progress_when_not_a_terminal() {
 # a small bundle with every kind of cell a renderer draws, made once for the hostile-input tests
 hostile_base() {
 	[ -n "${hostile_base_dir:-}" ] && return 0
+	# a whole command too, so that the hostile copy's command text reaches the whole_commands chart
 	spawnbench --warmup 1 --min-iterations 6 --budget 0.1s --rounds 2 --primitives fork,vfork --action exit,exec \
-		--exec /bin/true --heap 0,1M,4M --ratios 0,0.5 --events none
+		--exec /bin/true --heap 0,1M,4M --ratios 0,0.5 --events none --commands /bin/true --runs 5
 	[ $status = 0 ] || return 1
 	hostile_base_dir=$bundle
 }

@@ -209,7 +209,7 @@ static void test_suite_text_taken_as_meant(void **state)
 	assert_int_equal(config_set(&config, NULL, "exec", "/bin/true\nx", why, sizeof why), CONFIG_BAD_VALUE);
 	config_free(&config);
 	assert_int_equal(parse_suite("[suite]\r\nheap = 0, 4K\r\nexec = /bin/sh -c 'exit 0'\r\n", &config, why, sizeof why), 0);
-	assert_int_equal(config.heap_count, 2);
+	assert_int_equal(config.axes.counts[DIMENSION_HEAP], 2);
 	config_free(&config);
 }
 
@@ -262,7 +262,7 @@ static void test_bundle_with_an_unknown_dimension(void **state)
 	fclose(file);
 	struct loaded_bundle bundle;
 	assert_int_equal(bundle_load(dir, &bundle, why, sizeof why), -1);
-	assert_non_null(strstr(why, "summary.csv: line 3: a dimension this spawnbench does not know (spoon"));
+	assert_non_null(strstr(why, "summary.csv: line 3: a dimension this spawnbench does not know (primitive = spoon)"));
 	unlink(meta);
 	unlink(summary);
 	rmdir(dir);

@@ -124,7 +124,7 @@ static void test_config_errors(void **state)
 {
 	(void)state;
 	expect_config_error("[suite]\nheap = 0, 1M\nfrobnicate = 3\n", ":3: unknown key 'frobnicate'");
-	expect_config_error("[suite]\n; a comment\nheap = 0, 5X\n", ":3: heap = 0, 5X: not a size");
+	expect_config_error("[suite]\n; a comment\nheap = 0, 5X\n", ":3: heap = 0, 5X: '5X' is not a size");
 	expect_config_error("[suite]\nprimitives = fork, spork\n", ":2: primitives = fork, spork: 'spork' is not one of");
 	expect_config_error("[suite]\nbudget = 2s\n", ":2: key 'budget' belongs in [sampling]");
 	expect_config_error("[sampling]\nmin_iterations = -3\n", ":2: min_iterations = -3: not a whole number");
@@ -141,14 +141,14 @@ static void test_config_loads(void **state)
 					"fragmented:100\n[sampling]\nbudget = 250ms\n");
 	config_init(&config);
 	assert_int_equal(config_load(&config, path, why, sizeof why), 0);
-	assert_int_equal(config.primitive_count, 2);
-	assert_string_equal(primitive_table[config.primitives[0]]->name, "vfork");
-	assert_true(config.heaps[1] == 64ull << 20);
-	assert_int_equal(config.layouts[1], 100);
+	assert_int_equal(config.axes.counts[DIMENSION_PRIMITIVE], 2);
+	assert_string_equal(primitive_table[(unsigned)config.axes.values[DIMENSION_PRIMITIVE][0]]->name, "vfork");
+	assert_true(config.axes.values[DIMENSION_HEAP][1] == 64ull << 20);
+	assert_true(config.axes.values[DIMENSION_LAYOUT][1] == 100);
 	assert_true(fabs(config.budget_seconds - 0.25) < 1e-12);
 	assert_int_equal(config.min_iterations, 10); /* the built-in default */
 	assert_int_equal(config_set(&config, NULL, "heap", "1G", why, sizeof why), 0);
-	assert_int_equal(config.heap_count, 1);
+	assert_int_equal(config.axes.counts[DIMENSION_HEAP], 1);
 	config_free(&config);
 	unlink(path);
 }
@@ -331,12 +331,14 @@ static void test_sweeps(void **state)
 	assert_int_equal(plan.count, 3 + 1); /* fork exit at 0, 1M, 64M; fork exec of the shell at 0 */
 	const struct cell *shell = &plan.cells[3].cell;
 	assert_int_equal(shell->action, ACTION_EXEC);
-	assert_string_equal(shell->command, "/bin/sh -c true");
+	assert_int_equal(shell->measurer, MEASURER_WORKER);
+	assert_string_equal(shell->exec_program, "/bin/sh -c true");
+	assert_null(shell->command_line);
 	plan_free(&plan);
 	config_free(&config);
 	unlink(path);
 	expect_config_error("[suite]\nheap = 0\n[sweep x]\nbudget = 2s\n", ":4: [sweep x] budget: a sweep sets [suite] keys only");
-	expect_config_error("[suite]\nheap = 0\n[sweep x]\nheap = 5X\n", ":4: heap = 5X: not a size");
+	expect_config_error("[suite]\nheap = 0\n[sweep x]\nheap = 5X\n", ":4: heap = 5X: '5X' is not a size");
 }
 
 static void test_max_map_count_rule(void **state)

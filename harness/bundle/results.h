@@ -1,0 +1,64 @@
+/*
+ * What a run keeps of each cell once its raw samples are written: the
+ * summaries per phase and the medians of every other column. The fits, the
+ * end-of-run table and the bundle's summary.csv all read this.
+ */
+#ifndef SPAWNBENCH_RESULTS_H
+#define SPAWNBENCH_RESULTS_H
+
+#include <stddef.h>
+
+#include "schema.h"
+#include "stats.h"
+
+#define MAX_COLUMNS (FIXED_COLUMNS + 2 * MAX_RUN_EVENTS)
+
+struct cell_summary {
+	struct cell cell;
+	enum cell_status status;
+	char reason[320];
+	struct summary phases[PHASE_COUNT];
+	double medians[MAX_COLUMNS];    /* every sample column's median (faults, counters) */
+	size_t columns;
+	double counted_roundtrip_us;    /* roundtrip median of the counted iterations; NaN without events */
+	double child_page_tables_kib;   /* a child forked from the heap: its VmPTE; NaN when not known */
+};
+
+struct run_results {
+	struct cell_summary *cells;
+	size_t count, capacity;
+};
+
+/* Fills a summary's phases (clustered by round) and column medians from its samples. */
+void summary_from_samples(struct cell_summary *summary, const struct sample_table *samples);
+
+/* A new summary for cell at the end: no samples yet, every statistic NaN. */
+struct cell_summary *results_append(struct run_results *results, const struct cell *cell);
+void results_free(struct run_results *results);
+
+/* The cell whose every dimension equals key's, or NULL. */
+const struct cell_summary *results_find(const struct run_results *results, const struct cell *key);
+
+enum fit_model { FIT_HEAP, FIT_COW };
+
+struct fit_row {
+	enum fit_model model;
+	struct cell key;                /* the group: heap unused for FIT_HEAP, ratio for FIT_COW */
+	int phase;
+	struct linear_fit fit;
+};
+
+/*
+ * FIT_HEAP: per group of every dimension but the heap, each phase's median
+ * against heap size (intercept in us, slope in us per GiB).
+ * FIT_COW: per group of every dimension but the ratio, the cow median
+ * against pages written (slope: us per copy-on-write fault).
+ */
+size_t results_fit(const struct run_results *results, struct fit_row **rows);
+
+/* The fit of model for the group of key (heap or ratio ignored as the model says) and phase, or NULL. */
+const struct fit_row *fit_find(const struct fit_row *rows, size_t count, enum fit_model model, const struct cell *key,
+			       int phase);
+
+
+#endif

@@ -1,0 +1,590 @@
+#define _GNU_SOURCE
+#include "plot.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "chart_run.h"
+#include "parse.h"
+#include "primitive.h"
+#include "table.h"
+#include "util.h"
+
+struct plot_context {
+	const struct loaded_bundle *bundle;
+	const struct axes *axes;
+	const char *bundle_dir;
+	struct chart_files files;      /* the chart being drawn */
+	char subtitle[400];
+	struct fit_row *fits;
+	size_t fit_count;
+	struct chart_report *report;
+};
+
+/* A data file of line blocks: each block starts with its title line, blocks apart by two blank lines. */
+struct blocks {
+	FILE *file;
+	int count;
+	char colors[256], dashes[256];   /* gnuplot word lists: line type and dash type per block */
+};
+
+static struct chart_outcome *new_chart(struct plot_context *ctx, const char *name, const char *heading)
+{
+	chart_files_discard(&ctx->files); /* the previous chart's, if it was not drawn */
+	struct chart_outcome *chart = &ctx->report->charts[ctx->report->count++];
+	memset(chart, 0, sizeof *chart);
+	snprintf(chart->name, sizeof chart->name, "%s", name);
+	snprintf(chart->heading, sizeof chart->heading, "%s", heading);
+	return chart;
+}
+
+static FILE *open_data(struct plot_context *ctx, const char *name)
+{
+	if (!chart_files_open(&ctx->files, ctx->bundle_dir, name))
+		die("cannot write chart data under %s/plots: %s", ctx->bundle_dir, strerror(errno));
+	return ctx->files.data;
+}
+
+/* The data is complete: close it so that gnuplot reads it whole. */
+static void close_data(struct plot_context *ctx)
+{
+	fclose(ctx->files.data);
+	ctx->files.data = NULL;
+}
+
+/* Runs gnuplot on the chart's data and variables with script; records drawn or why not. */
+static void draw(struct plot_context *ctx, struct chart_outcome *chart, const char *script, const char *variables)
+{
+	fputs(variables, ctx->files.variables);
+	chart->drawn = chart_files_draw(&ctx->files, script, chart->heading, ctx->subtitle, chart->note, sizeof chart->note);
+}
+
+/* Starts a block titled title, drawn in line type color (1-10) and dash type dash (1 solid, 2 dashed). */
+static void block_start(struct blocks *blocks, const char *title, int color, int dash)
+{
+	fputs(blocks->count ? "\n\n" : "", blocks->file);
+	gp_data_label(blocks->file, title);
+	fputc('\n', blocks->file);
+	size_t used = strlen(blocks->colors);
+	snprintf(blocks->colors + used, sizeof blocks->colors - used, "%s%d", used ? " " : "", color);
+	used = strlen(blocks->dashes);
+	snprintf(blocks->dashes + used, sizeof blocks->dashes - used, "%s%d", used ? " " : "", dash);
+	blocks->count++;
+}
+
+/*
+ * A tick at each heap above 0 of the suite, named as in the configs ("4K"),
+ * and a margin, without which a log axis drops the tick at its very end.
+ */
+static void size_ticks(struct plot_context *ctx)
+{
+	const struct axes *axes = ctx->axes;
+	char labels[MAX_VALUES][32];
+	const char *label_list[MAX_VALUES];
+	double values[MAX_VALUES], smallest = 0, largest = 0;
+	size_t count = 0;
+	for (size_t h = 0; h < axes->counts[DIMENSION_HEAP]; h++) {
+		if (!(uint64_t)axes->values[DIMENSION_HEAP][h])
+			continue;
+		format_size((uint64_t)axes->values[DIMENSION_HEAP][h], labels[count], sizeof labels[count]);
+		label_list[count] = labels[count];
+		values[count++] = (double)(uint64_t)axes->values[DIMENSION_HEAP][h];
+		smallest = smallest ? fmin(smallest, (double)(uint64_t)axes->values[DIMENSION_HEAP][h]) : (double)(uint64_t)axes->values[DIMENSION_HEAP][h];
+		largest = fmax(largest, (double)(uint64_t)axes->values[DIMENSION_HEAP][h]);
+	}
+	gp_assign_ticks(ctx->files.variables, count, label_list, values);
+	fprintf(ctx->files.variables, "xmin = %.0f\nxmax = %.0f\n", smallest / 1.3, largest * 1.3);
+}
+
+/* The blocks' variables for lines.gp, after the chart's own. */
+static void block_variables(const struct blocks *blocks, char *variables, size_t size)
+{
+	size_t used = strlen(variables);
+	snprintf(variables + used, size - used, "blocks = %d\n", blocks->count);
+	gp_append_text(variables, size, "colors", blocks->colors);
+	gp_append_text(variables, size, "dashes", blocks->dashes);
+}
+
+/* A primitive's colour: its place in the primitive table, the same in every chart. */
+static int primitive_color(unsigned primitive)
+{
+	return (int)primitive + 1;
+}
+
+static void not_drawn(struct chart_outcome *chart, const char *format, ...) __attribute__((format(printf, 2, 3)));
+static void not_drawn(struct chart_outcome *chart, const char *format, ...)
+{
+	va_list args;
+	va_start(args, format);
+	vsnprintf(chart->note, sizeof chart->note, format, args);
+	va_end(args);
+	chart->drawn = false;
+}
+
+static void label(unsigned primitive, enum action action, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s %s", primitive_table[primitive]->name, action_names[action]);
+}
+
+static const struct cell_summary *ok_cell(const struct plot_context *ctx, const struct cell *key)
+{
+	const struct cell_summary *cell = results_find(&ctx->bundle->results, key);
+	return cell && cell->status == CELL_OK ? cell : NULL;
+}
+
+/* Every primitive and action of the suite, in its order; false when done. */
+static bool next_pair(const struct axes *axes, size_t *index, unsigned *primitive, enum action *action)
+{
+	size_t total = axes->counts[DIMENSION_PRIMITIVE] * axes->counts[DIMENSION_ACTION];
+	if (*index >= total)
+		return false;
+	*primitive = (unsigned)axes->values[DIMENSION_PRIMITIVE][*index / axes->counts[DIMENSION_ACTION]];
+	*action = (enum action)axes->values[DIMENSION_ACTION][*index % axes->counts[DIMENSION_ACTION]];
+	(*index)++;
+	return true;
+}
+
+/* Phase median against heap size, one line per primitive and action, with the CI. */
+static void chart_heap(struct plot_context *ctx, int phase, const char *name, const char *heading)
+{
+	struct chart_outcome *chart = new_chart(ctx, name, heading);
+	struct blocks blocks = { .file = open_data(ctx, name) };
+	unsigned primitive;
+	enum action action;
+	char title[64];
+	for (size_t pair = 0; next_pair(ctx->axes, &pair, &primitive, &action);) {
+		struct cell key = axes_base_cell(ctx->axes);
+		key.primitive = primitive;
+		key.action = action;
+		bool started = false;
+		for (size_t h = 0; h < ctx->axes->counts[DIMENSION_HEAP]; h++) {
+			key.heap_bytes = (uint64_t)ctx->axes->values[DIMENSION_HEAP][h];
+			const struct cell_summary *cell = ok_cell(ctx, &key);
+			if (!cell || key.heap_bytes == 0 || isnan(cell->phases[phase].median))
+				continue; /* a log axis has no room for heap 0: the report's table has it */
+			if (!started) {
+				label(primitive, action, title, sizeof title);
+				block_start(&blocks, title, primitive_color(primitive), (int)action + 1);
+				started = true;
+			}
+			const struct summary *s = &cell->phases[phase];
+			fprintf(blocks.file, "%llu %.3f %.3f %.3f\n", (unsigned long long)key.heap_bytes, s->median,
+				isnan(s->ci_low) ? s->median : s->ci_low, isnan(s->ci_high) ? s->median : s->ci_high);
+		}
+	}
+	close_data(ctx);
+	if (!blocks.count)
+		return not_drawn(chart, "no measured cell with a heap above 0");
+	char variables[1000];
+	char ylabel[64];
+	snprintf(ylabel, sizeof ylabel, "%s median (us), 95%% CI", phase_names[phase]);
+	snprintf(variables, sizeof variables, "logx = 1\nlogy = 1\nsizes = 1\nerrorbars = 1\n");
+	gp_append_text(variables, sizeof variables, "xlabel", "parent's populated heap");
+	gp_append_text(variables, sizeof variables, "ylabel", ylabel);
+	block_variables(&blocks, variables, sizeof variables);
+	size_ticks(ctx);
+	draw(ctx, chart, "lines.gp", variables);
+}
+
+/* The write loop (or the writer's faults) against write ratio, by heap, for one primitive, action and writer. */
+static void chart_cow_by_heap(struct plot_context *ctx, bool faults, const char *name)
+{
+	struct cell key = axes_base_cell(ctx->axes);
+	key.primitive = (unsigned)ctx->axes->values[DIMENSION_PRIMITIVE][0];
+	key.action = (enum action)ctx->axes->values[DIMENSION_ACTION][0];
+	key.writer = (enum writer)ctx->axes->values[DIMENSION_WRITER][0];
+	char heading[200];
+	snprintf(heading, sizeof heading, "Copy-on-write: the %s's %s after %s+%s, against write ratio, by heap",
+		 writer_names[key.writer], faults ? "minor faults" : "write loop", primitive_table[key.primitive]->name,
+		 action_names[key.action]);
+	struct chart_outcome *chart = new_chart(ctx, name, heading);
+	struct blocks blocks = { .file = open_data(ctx, name) };
+	for (size_t h = 0; h < ctx->axes->counts[DIMENSION_HEAP]; h++) {
+		key.heap_bytes = (uint64_t)ctx->axes->values[DIMENSION_HEAP][h];
+		bool started = false;
+		for (size_t r = 0; r < ctx->axes->counts[DIMENSION_RATIO]; r++) {
+			key.write_ratio = ctx->axes->values[DIMENSION_RATIO][r];
+			const struct cell_summary *cell = ok_cell(ctx, &key);
+			double value = !cell ? NAN
+				       : faults ? cell->medians[key.writer == WRITER_CHILD ? COLUMN_CHILD_MINFLT : COLUMN_PARENT_MINFLT]
+						: cell->phases[COLUMN_COW_US].median / 1000;
+			if (!cell || isnan(value) || !cell_pages_written(&key))
+				continue;
+			if (!started) {
+				char title[64], heap[32];
+				format_size(key.heap_bytes, heap, sizeof heap);
+				snprintf(title, sizeof title, "heap %s", heap);
+				block_start(&blocks, title, blocks.count + 1, 1);
+				started = true;
+			}
+			fprintf(blocks.file, "%g %.6g\n", key.write_ratio, value);
+		}
+	}
+	close_data(ctx);
+	if (!blocks.count)
+		return not_drawn(chart, "no cell wrote to its heap (write ratios above 0 are needed)");
+	char variables[1000];
+	snprintf(variables, sizeof variables, "logx = 0\nlogy = 1\nsizes = 0\nerrorbars = 0\nratio = 1\n");
+	gp_append_text(variables, sizeof variables, "xlabel", "write ratio (share of the heap's pages written, one store each)");
+	gp_append_text(variables, sizeof variables, "ylabel",
+		       faults ? "minor faults of the writer (median)" : "write loop (ms, median)");
+	block_variables(&blocks, variables, sizeof variables);
+	draw(ctx, chart, "lines.gp", variables);
+}
+
+/* The write loop against write ratio at the largest written heap, one line per primitive and action. */
+static void chart_cow_primitives(struct plot_context *ctx, enum writer writer, const char *name)
+{
+	struct cell key = written_key(&ctx->bundle->results, ctx->axes);
+	char heap[32], heading[200];
+	format_size(key.heap_bytes, heap, sizeof heap);
+	snprintf(heading, sizeof heading, "Copy-on-write: the %s's write loop against write ratio, heap %s",
+		 writer_names[writer], heap);
+	struct chart_outcome *chart = new_chart(ctx, name, heading);
+	struct blocks blocks = { .file = open_data(ctx, name) };
+	key.writer = writer;
+	unsigned primitive;
+	enum action action;
+	for (size_t pair = 0; next_pair(ctx->axes, &pair, &primitive, &action);) {
+		key.primitive = primitive;
+		key.action = action;
+		bool started = false;
+		for (size_t r = 0; r < ctx->axes->counts[DIMENSION_RATIO]; r++) {
+			key.write_ratio = ctx->axes->values[DIMENSION_RATIO][r];
+			const struct cell_summary *cell = ok_cell(ctx, &key);
+			if (!cell || !cell_pages_written(&key) || isnan(cell->phases[COLUMN_COW_US].median))
+				continue;
+			if (!started) {
+				char title[64];
+				label(primitive, action, title, sizeof title);
+				block_start(&blocks, title, primitive_color(primitive), (int)action + 1);
+				started = true;
+			}
+			fprintf(blocks.file, "%g %.6g\n", key.write_ratio, cell->phases[COLUMN_COW_US].median / 1000);
+		}
+	}
+	close_data(ctx);
+	if (!blocks.count)
+		return not_drawn(chart, "no cell with the %s as writer wrote to its heap", writer_names[writer]);
+	char variables[1000];
+	snprintf(variables, sizeof variables, "logx = 0\nlogy = 0\nsizes = 0\nerrorbars = 0\nratio = 1\n");
+	gp_append_text(variables, sizeof variables, "xlabel", "write ratio");
+	gp_append_text(variables, sizeof variables, "ylabel", "write loop (ms, median)");
+	block_variables(&blocks, variables, sizeof variables);
+	draw(ctx, chart, "lines.gp", variables);
+}
+
+/* A bars row's first column: its group, "fork exit". */
+static void bars_group(FILE *file, unsigned primitive, enum action action)
+{
+	char group[64];
+	label(primitive, action, group, sizeof group);
+	gp_data_label(file, group);
+}
+
+/* A bars data file: a header naming the series, then one row per group. */
+static void bars_header(FILE *file, const char *const *series, size_t count)
+{
+	fprintf(file, "group");
+	for (size_t i = 0; i < count; i++) {
+		fputc(' ', file);
+		gp_data_label(file, series[i]);
+	}
+	fprintf(file, "\n");
+}
+
+static void bars_value(FILE *file, double value, bool *any)
+{
+	if (isnan(value)) {
+		fprintf(file, " ?");
+	} else {
+		fprintf(file, " %.6g", value);
+		*any = true;
+	}
+}
+
+/* A fit's slope in ms per GiB with its interval: three columns, "?" where there is no fit or too few points. */
+static void bars_slope(FILE *file, const struct fit_row *fit, bool *any)
+{
+	bool known = fit && fit->fit.verdict != FIT_TOO_FEW;
+	bars_value(file, known ? fit->fit.slope / 1000 : NAN, any);
+	bars_value(file, known ? fit->fit.slope_low / 1000 : NAN, any);
+	bars_value(file, known ? fit->fit.slope_high / 1000 : NAN, any);
+}
+
+static void draw_bars(struct plot_context *ctx, struct chart_outcome *chart, size_t series, const char *ylabel,
+		      bool logy)
+{
+	char variables[300];
+	snprintf(variables, sizeof variables, "columns = %zu\nlogy = %d\n", series + 1, logy);
+	gp_append_text(variables, sizeof variables, "ylabel", ylabel);
+	draw(ctx, chart, "bars.gp", variables);
+}
+
+/* The fitted cost model: ms per GiB of roundtrip and create, per primitive and action. */
+static void chart_fits(struct plot_context *ctx)
+{
+	struct chart_outcome *chart = new_chart(ctx, "fit_ms_per_gib",
+						"Fitted cost per GiB of populated heap (least squares over heap sizes), 95% CI");
+	static const char *const series[] = { "roundtrip", "", "", "create", "", "" };
+	FILE *file = open_data(ctx, chart->name);
+	bars_header(file, series, 6);
+	unsigned primitive;
+	enum action action;
+	bool any = false;
+	for (size_t pair = 0; next_pair(ctx->axes, &pair, &primitive, &action);) {
+		struct cell key = axes_base_cell(ctx->axes);
+		key.primitive = primitive;
+		key.action = action;
+		const struct fit_row *roundtrip = fit_find(ctx->fits, ctx->fit_count, FIT_HEAP, &key, COLUMN_ROUNDTRIP_US);
+		const struct fit_row *create = fit_find(ctx->fits, ctx->fit_count, FIT_HEAP, &key, COLUMN_CREATE_US);
+		if (!roundtrip && !create)
+			continue;
+		bars_group(file, primitive, action);
+		bars_slope(file, roundtrip, &any);
+		bars_slope(file, create, &any);
+		fprintf(file, "\n");
+	}
+	close_data(ctx);
+	if (!any)
+		return not_drawn(chart, "a fit needs at least three heap sizes measured");
+	char variables[300];
+	snprintf(variables, sizeof variables, "series = 2\n");
+	gp_append_text(variables, sizeof variables, "ylabel", "ms per GiB (slope; a bar whose interval crosses 0 is flat)");
+	draw(ctx, chart, "bars_ci.gp", variables);
+}
+
+/* us per written page from the copy-on-write fits at the largest written heap, by writer. */
+static void chart_us_per_page(struct plot_context *ctx)
+{
+	struct cell key = written_key(&ctx->bundle->results, ctx->axes);
+	char heap[32], heading[200];
+	format_size(key.heap_bytes, heap, sizeof heap);
+	snprintf(heading, sizeof heading, "Cost per written page (slope of the write loop over pages written), heap %s", heap);
+	struct chart_outcome *chart = new_chart(ctx, "cow_us_per_page", heading);
+	FILE *file = open_data(ctx, chart->name);
+	bars_header(file, writer_names, WRITER_COUNT);
+	unsigned primitive;
+	enum action action;
+	bool any = false;
+	for (size_t pair = 0; next_pair(ctx->axes, &pair, &primitive, &action);) {
+		const struct fit_row *fits[WRITER_COUNT];
+		key.primitive = primitive;
+		key.action = action;
+		for (enum writer writer = WRITER_CHILD; writer < WRITER_COUNT; writer++) {
+			key.writer = writer;
+			fits[writer] = fit_find(ctx->fits, ctx->fit_count, FIT_COW, &key, COLUMN_COW_US);
+		}
+		if (!fits[WRITER_CHILD] && !fits[WRITER_PARENT])
+			continue; /* no such cells (posix_spawn has no exit action): no empty group */
+		bars_group(file, primitive, action);
+		for (enum writer writer = WRITER_CHILD; writer < WRITER_COUNT; writer++)
+			bars_value(file, fits[writer] ? fits[writer]->fit.slope : NAN, &any);
+		fprintf(file, "\n");
+	}
+	close_data(ctx);
+	if (!any)
+		return not_drawn(chart, "a fit needs at least two write ratios above 0 at one heap");
+	draw_bars(ctx, chart, WRITER_COUNT, "us per written page (one fault each after fork)", false);
+}
+
+/* A counter's median per creation against heap size, at ratio 0, one line per primitive and action. */
+static void chart_counter(struct plot_context *ctx, const char *column, const char *name, const char *heading,
+			  const char *ylabel)
+{
+	struct chart_outcome *chart = new_chart(ctx, name, heading);
+	int index = event_median_index(&ctx->bundle->events, column);
+	if (index < 0)
+		return not_drawn(chart, "%s was not counted in this bundle", column);
+	struct blocks blocks = { .file = open_data(ctx, name) };
+	unsigned primitive;
+	enum action action;
+	for (size_t pair = 0; next_pair(ctx->axes, &pair, &primitive, &action);) {
+		struct cell key = axes_base_cell(ctx->axes);
+		key.primitive = primitive;
+		key.action = action;
+		bool started = false;
+		for (size_t h = 0; h < ctx->axes->counts[DIMENSION_HEAP]; h++) {
+			key.heap_bytes = (uint64_t)ctx->axes->values[DIMENSION_HEAP][h];
+			const struct cell_summary *cell = ok_cell(ctx, &key);
+			if (!cell || key.heap_bytes == 0 || isnan(cell->medians[index]))
+				continue;
+			if (!started) {
+				char title[64];
+				label(primitive, action, title, sizeof title);
+				block_start(&blocks, title, primitive_color(primitive), (int)action + 1);
+				started = true;
+			}
+			fprintf(blocks.file, "%llu %.6g\n", (unsigned long long)key.heap_bytes, cell->medians[index]);
+		}
+	}
+	close_data(ctx);
+	if (!blocks.count)
+		return not_drawn(chart, "no measured cell with a heap above 0 counted %s", column);
+	char variables[1000];
+	snprintf(variables, sizeof variables, "logx = 1\nlogy = 0\nsizes = 1\nerrorbars = 0\n");
+	gp_append_text(variables, sizeof variables, "xlabel", "parent's populated heap");
+	gp_append_text(variables, sizeof variables, "ylabel", ylabel);
+	block_variables(&blocks, variables, sizeof variables);
+	size_ticks(ctx);
+	draw(ctx, chart, "lines.gp", variables);
+}
+
+/* Roundtrip at the largest heap for each value of one dimension, when the bundle has more than one. */
+static void chart_dimension(struct plot_context *ctx, const char *dimension, size_t value_count,
+			    void (*set_value)(struct cell *key, const struct axes *axes, size_t index),
+			    const char *(*value_name)(const struct axes *axes, size_t index, char *buf, size_t size))
+{
+	char name[64], heading[200], heap[32];
+	uint64_t largest = 0;
+	for (size_t h = 0; h < ctx->axes->counts[DIMENSION_HEAP]; h++)
+		largest = (uint64_t)ctx->axes->values[DIMENSION_HEAP][h] > largest ? (uint64_t)ctx->axes->values[DIMENSION_HEAP][h] : largest;
+	format_size(largest, heap, sizeof heap);
+	snprintf(name, sizeof name, "by_%s", dimension);
+	snprintf(heading, sizeof heading, "Roundtrip median by %s, heap %s", dimension, heap);
+	struct chart_outcome *chart = new_chart(ctx, name, heading);
+	if (value_count < 2)
+		return not_drawn(chart, "the bundle has one %s only", dimension);
+	FILE *file = open_data(ctx, name);
+	fprintf(file, "group");
+	for (size_t v = 0; v < value_count; v++) {
+		char text[64];
+		fputc(' ', file);
+		gp_data_label(file, value_name(ctx->axes, v, text, sizeof text));
+	}
+	fprintf(file, "\n");
+	unsigned primitive;
+	enum action action;
+	bool any = false;
+	for (size_t pair = 0; next_pair(ctx->axes, &pair, &primitive, &action);) {
+		struct cell key = axes_base_cell(ctx->axes);
+		key.primitive = primitive;
+		key.action = action;
+		key.heap_bytes = largest;
+		bars_group(file, primitive, action);
+		for (size_t v = 0; v < value_count; v++) {
+			set_value(&key, ctx->axes, v);
+			const struct cell_summary *cell = ok_cell(ctx, &key);
+			bars_value(file, cell ? cell->phases[COLUMN_ROUNDTRIP_US].median : NAN, &any);
+		}
+		fprintf(file, "\n");
+	}
+	close_data(ctx);
+	if (!any)
+		return not_drawn(chart, "no measured cell at heap %s", heap);
+	draw_bars(ctx, chart, value_count, "roundtrip median (us)", true);
+}
+
+static void set_backing(struct cell *key, const struct axes *axes, size_t index)
+{
+	key->backing = (enum backing)axes->values[DIMENSION_BACKING][index];
+}
+
+static const char *backing_value(const struct axes *axes, size_t index, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s", backing_names[(enum backing)axes->values[DIMENSION_BACKING][index]]);
+	return buf;
+}
+
+static void set_layout(struct cell *key, const struct axes *axes, size_t index)
+{
+	key->fragments = (unsigned)axes->values[DIMENSION_LAYOUT][index];
+}
+
+static const char *layout_value(const struct axes *axes, size_t index, char *buf, size_t size)
+{
+	layout_format((unsigned)axes->values[DIMENSION_LAYOUT][index], buf, size);
+	return buf;
+}
+
+static void set_placement(struct cell *key, const struct axes *axes, size_t index)
+{
+	key->placement = (enum placement)axes->values[DIMENSION_PLACEMENT][index];
+}
+
+static const char *placement_value(const struct axes *axes, size_t index, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s", placement_names[(enum placement)axes->values[DIMENSION_PLACEMENT][index]]);
+	return buf;
+}
+
+/* Whole commands (hyperfine) beside the harness's exec cells at heap 0. */
+static void chart_commands(struct plot_context *ctx)
+{
+	struct chart_outcome *chart = new_chart(ctx, "whole_commands", "Whole commands timed by hyperfine -N beside the harness's exec cells at heap 0");
+	static const char *const series[] = { "roundtrip median" };
+	FILE *file = open_data(ctx, chart->name);
+	bars_header(file, series, 1);
+	bool any_command = false, any = false;
+	const struct run_results *results = &ctx->bundle->results;
+	for (size_t i = 0; i < results->count; i++) {
+		const struct cell_summary *c = &results->cells[i];
+		bool command = c->cell.measurer == MEASURER_HYPERFINE;
+		bool harness_exec = !command && c->cell.action == ACTION_EXEC && c->cell.heap_bytes == 0 &&
+				    !cell_pages_written(&c->cell);
+		if (c->status != CELL_OK || (!command && !harness_exec))
+			continue;
+		any_command |= command;
+		char group[600];
+		if (command)
+			snprintf(group, sizeof group, "hyperfine: %s", c->cell.command_line);
+		else if (c->cell.exec_program)
+			snprintf(group, sizeof group, "harness: %s exec %s", primitive_table[c->cell.primitive]->name,
+				 c->cell.exec_program);
+		else
+			snprintf(group, sizeof group, "harness: %s exec", primitive_table[c->cell.primitive]->name);
+		gp_data_label(file, group);
+		bars_value(file, c->phases[COLUMN_ROUNDTRIP_US].median, &any);
+		fprintf(file, "\n");
+	}
+	close_data(ctx);
+	if (!any_command)
+		return not_drawn(chart, "no whole commands in this bundle (the exec suite has them)");
+	draw_bars(ctx, chart, 1, "roundtrip median (us)", false);
+}
+
+static void describe_machine(struct plot_context *ctx)
+{
+	const struct loaded_bundle *b = ctx->bundle;
+	const char *start = json_string_value(json_object_get(b->meta, "start_time"));
+	snprintf(ctx->subtitle, sizeof ctx->subtitle, "%s, kernel %s, %s, suite %s, %s",
+		 bundle_machine_text(b, "host"), bundle_machine_text(b, "kernel_release"),
+		 bundle_machine_text(b, "cpu_model"), b->suite, start ? start : "");
+}
+
+size_t plots_render(const struct loaded_bundle *bundle, const char *dir, struct chart_report *report)
+{
+	struct plot_context ctx = { .bundle = bundle, .axes = &bundle->axes, .bundle_dir = dir, .report = report };
+	memset(report, 0, sizeof *report);
+	describe_machine(&ctx);
+	ctx.fit_count = results_fit(&bundle->results, &ctx.fits);
+	chart_heap(&ctx, COLUMN_ROUNDTRIP_US, "roundtrip_vs_heap", "Roundtrip (create, run, reap the child) against the parent's heap");
+	chart_heap(&ctx, COLUMN_CREATE_US, "create_vs_heap", "Create (the call until it returns in the parent) against the parent's heap");
+	chart_fits(&ctx);
+	chart_cow_by_heap(&ctx, false, "cow_time_by_heap");
+	chart_cow_by_heap(&ctx, true, "cow_faults_by_heap");
+	chart_cow_primitives(&ctx, WRITER_CHILD, "cow_child_writer");
+	chart_cow_primitives(&ctx, WRITER_PARENT, "cow_parent_writer");
+	chart_us_per_page(&ctx);
+	chart_counter(&ctx, "tlb_flush", "tlb_flushes_vs_heap", "TLB flushes per creation (tlb:tlb_flush), nothing written",
+		      "TLB flushes per creation (median)");
+	chart_counter(&ctx, "minor_faults", "faults_vs_heap", "Minor faults per creation, worker and child (perf), nothing written",
+		      "minor faults per creation (median)");
+	chart_dimension(&ctx, "backing", ctx.axes->counts[DIMENSION_BACKING], set_backing, backing_value);
+	chart_dimension(&ctx, "layout", ctx.axes->counts[DIMENSION_LAYOUT], set_layout, layout_value);
+	chart_dimension(&ctx, "placement", ctx.axes->counts[DIMENSION_PLACEMENT], set_placement, placement_value);
+	chart_commands(&ctx);
+	chart_files_discard(&ctx.files);
+	free(ctx.fits);
+	size_t drawn = 0;
+	for (size_t i = 0; i < report->count; i++)
+		drawn += report->charts[i].drawn;
+	return drawn;
+}
