@@ -257,6 +257,16 @@ static void append(char *buf, size_t size, int *used, const char *text)
 		*used += snprintf(buf + *used, size - (size_t)*used, "%s", text);
 }
 
+/* The program an exec cell's child runs, when not spawnbench's helper: " '/bin/sh -c true'". */
+static void append_program(const struct cell *cell, char *buf, size_t size, int *used)
+{
+	if (!cell->exec_program)
+		return;
+	append(buf, size, used, " '");
+	append(buf, size, used, cell->exec_program);
+	append(buf, size, used, "'");
+}
+
 static bool describes_command(const struct cell *cell, char *buf, size_t size)
 {
 	if (cell->measurer == MEASURER_WORKER)
@@ -282,6 +292,7 @@ void cell_describe(const struct cell *cell, char *buf, size_t size)
 		}
 		append(buf, size, &used, value);
 	}
+	append_program(cell, buf, size, &used);
 }
 
 /* Whether value is the dimension's fallback, which a short label leaves out. */
@@ -310,4 +321,5 @@ void cell_label(const struct cell *cell, char *buf, size_t size)
 			append(buf, size, &used, dimension_table[d].label_prefix);
 		append(buf, size, &used, text);
 	}
+	append_program(cell, buf, size, &used);
 }

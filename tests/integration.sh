@@ -605,6 +605,15 @@ jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))'
 	[ $? = 2 ] && grep -q 'option --export csv: not one of bmf, kv' "$scratch/stderr" || { fail $name "--export csv"; return; }
 	"$bin" --plot "$fixture" --compare a b >/dev/null 2>"$scratch/stderr"
 	[ $? = 2 ] && grep -q 'give one of --plot and --compare, not both' "$scratch/stderr" || { fail $name "two modes: $(cat "$scratch/stderr")"; return; }
+	"$bin" compare a b --trend >/dev/null 2>"$scratch/stderr"
+	[ $? = 2 ] && grep -q 'give one of compare and --trend, not both' "$scratch/stderr" || { fail $name "command and mode: $(cat "$scratch/stderr")"; return; }
+	# the commands are the options' modes: export as a command gives the golden file too, and a rendered
+	# copy of the fixture (a bundle of this release) shows its exec cell as the harness's, never hyperfine's
+	"$bin" export kv "$fixture" | cmp -s - "$here/tests/fixtures/bundle.kv" || { fail $name "export kv (command) differs"; return; }
+	cp -r "$fixture" "$scratch/fixture-copy" && "$bin" plot "$scratch/fixture-copy" >/dev/null 2>&1 &&
+		grep -q "no whole commands in this bundle" "$scratch/fixture-copy/report.md" &&
+		grep -q "fork exec heap=0 .* '/nonexistent/program'" "$scratch/fixture-copy/report.md" ||
+		{ fail $name "the fixture does not render as the harness cells it holds"; return; }
 	# --bisect: 0 good, 1 bad, 125 cannot tell (one round: see test_compare)
 	spawnbench --warmup 1 --min-iterations 12 --budget 0.3s --rounds 1 --primitives fork,vfork --action exit --heap 0,1M \
 		--ratios 0 --events none

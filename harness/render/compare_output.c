@@ -10,6 +10,7 @@
 #include "chart_run.h"
 #include "parse.h"
 #include "table.h"
+#include "table_writer.h"
 #include "safe_output.h"
 #include "util.h"
 
@@ -48,17 +49,29 @@ static void print_rows(FILE *out, const struct comparison *c, enum verdict verdi
 			rows[n - 1 - i] = swap;
 		}
 	fprintf(out, "\n%s%s (%zu)\n", markdown ? "## " : "# ", verdict_headings[verdict], n);
-	if (n && markdown)
-		fprintf(out, "\n| cell | phase | old | new | change | 95%% CI of the change |\n|---|---|---|---|---|---|\n");
+	static const int widths[] = { -90, -9, 9, -12, 7, 0 };
+	static const char *const headers[] = { "cell", "phase", "old", "new", "change", "95% CI of the change" };
+	struct table_writer table;
+	table_begin(&table, out, markdown ? TABLE_MARKDOWN : TABLE_TERMINAL, widths, 6);
+	if (n && markdown) {
+		fputc('\n', out);
+		for (size_t c = 0; c < 6; c++)
+			table_cell(&table, headers[c]);
+		table_end_row(&table);
+	}
 	for (size_t i = 0; i < n; i++) {
 		char description[256], old_text[32], new_text[32];
 		cell_describe(&rows[i].cell, description, sizeof description);
 		format_microseconds(rows[i].old_median, old_text, sizeof old_text);
 		format_microseconds(rows[i].new_median, new_text, sizeof new_text);
-		const char *format = markdown ? "| %s | %s | %s | %s | %+.1f%% | %+.1f%% to %+.1f%% |\n"
-					      : "%-90s %-9s %9s -> %-9s %+7.1f%%  [%+.1f%%, %+.1f%%]\n";
-		fprintf(out, format, description, phase_names[rows[i].phase], old_text, new_text, 100 * (rows[i].ci.ratio - 1),
-			100 * (rows[i].ci.low - 1), 100 * (rows[i].ci.high - 1));
+		table_cell(&table, description);
+		table_cell(&table, phase_names[rows[i].phase]);
+		table_cell(&table, old_text);
+		table_cellf(&table, markdown ? "%s" : "-> %s", new_text);
+		table_cellf(&table, "%+.1f%%", 100 * (rows[i].ci.ratio - 1));
+		table_cellf(&table, markdown ? "%+.1f%% to %+.1f%%" : "[%+.1f%%, %+.1f%%]", 100 * (rows[i].ci.low - 1),
+			    100 * (rows[i].ci.high - 1));
+		table_end_row(&table);
 	}
 	free(rows);
 }

@@ -28,6 +28,19 @@ struct plot_context {
 	struct chart_report *report;
 };
 
+/* One chart: its file name, heading, the function that draws it and what that function varies. */
+struct chart_spec {
+	const char *name;
+	const char *heading;           /* NULL: the drawing function words it (it names a heap or a writer) */
+	void (*draw)(struct plot_context *ctx, const struct chart_spec *spec);
+	int phase;                     /* against heap: the phase whose median and CI are drawn */
+	const char *counter;           /* against heap: a counted event's column instead of a phase */
+	const char *ylabel;
+	bool faults;                   /* copy-on-write by heap: the writer's faults, not its write loop */
+	enum writer writer;            /* copy-on-write by primitive: whose writes */
+	enum dimension_id dimension;   /* by dimension: the dimension compared */
+};
+
 /* A data file of line blocks: each block starts with its title line, blocks apart by two blank lines. */
 struct blocks {
 	FILE *file;
@@ -151,11 +164,14 @@ static bool next_pair(const struct axes *axes, size_t *index, unsigned *primitiv
 	return true;
 }
 
-/* Phase median against heap size, one line per primitive and action, with the CI. */
-static void chart_heap(struct plot_context *ctx, int phase, const char *name, const char *heading)
+/* A phase's median with its CI, or a counter's median, against heap size: one line per primitive and action. */
+static void chart_against_heap(struct plot_context *ctx, const struct chart_spec *spec)
 {
-	struct chart_outcome *chart = new_chart(ctx, name, heading);
-	struct blocks blocks = { .file = open_data(ctx, name) };
+	struct chart_outcome *chart = new_chart(ctx, spec->name, spec->heading);
+	int counter = spec->counter ? event_median_index(&ctx->bundle->events, spec->counter) : -1;
+	if (spec->counter && counter < 0)
+		return not_drawn(chart, "%s was not counted in this bundle", spec->counter);
+	struct blocks blocks = { .file = open_data(ctx, spec->name) };
 	unsigned primitive;
 	enum action action;
 	char title[64];
@@ -167,35 +183,43 @@ static void chart_heap(struct plot_context *ctx, int phase, const char *name, co
 		for (size_t h = 0; h < ctx->axes->counts[DIMENSION_HEAP]; h++) {
 			key.heap_bytes = (uint64_t)ctx->axes->values[DIMENSION_HEAP][h];
 			const struct cell_summary *cell = ok_cell(ctx, &key);
-			if (!cell || key.heap_bytes == 0 || isnan(cell->phases[phase].median))
+			double value = !cell ? NAN : spec->counter ? cell->medians[counter] : cell->phases[spec->phase].median;
+			if (key.heap_bytes == 0 || isnan(value))
 				continue; /* a log axis has no room for heap 0: the report's table has it */
 			if (!started) {
 				label(primitive, action, title, sizeof title);
 				block_start(&blocks, title, primitive_color(primitive), (int)action + 1);
 				started = true;
 			}
-			const struct summary *s = &cell->phases[phase];
+			if (spec->counter) {
+				fprintf(blocks.file, "%llu %.6g\n", (unsigned long long)key.heap_bytes, value);
+				continue;
+			}
+			const struct summary *s = &cell->phases[spec->phase];
 			fprintf(blocks.file, "%llu %.3f %.3f %.3f\n", (unsigned long long)key.heap_bytes, s->median,
 				isnan(s->ci_low) ? s->median : s->ci_low, isnan(s->ci_high) ? s->median : s->ci_high);
 		}
 	}
 	close_data(ctx);
 	if (!blocks.count)
-		return not_drawn(chart, "no measured cell with a heap above 0");
-	char variables[1000];
-	char ylabel[64];
-	snprintf(ylabel, sizeof ylabel, "%s median (us), 95%% CI", phase_names[phase]);
-	snprintf(variables, sizeof variables, "logx = 1\nlogy = 1\nsizes = 1\nerrorbars = 1\n");
+		return not_drawn(chart, "no measured cell with a heap above 0%s%s", spec->counter ? " counted " : "",
+				 spec->counter ? spec->counter : "");
+	char variables[1000], ylabel[64];
+	snprintf(ylabel, sizeof ylabel, "%s median (us), 95%% CI", phase_names[spec->phase]);
+	snprintf(variables, sizeof variables, "logx = 1\nlogy = %d\nsizes = 1\nerrorbars = %d\n", !spec->counter,
+		 !spec->counter);
 	gp_append_text(variables, sizeof variables, "xlabel", "parent's populated heap");
-	gp_append_text(variables, sizeof variables, "ylabel", ylabel);
+	gp_append_text(variables, sizeof variables, "ylabel", spec->counter ? spec->ylabel : ylabel);
 	block_variables(&blocks, variables, sizeof variables);
 	size_ticks(ctx);
 	draw(ctx, chart, "lines.gp", variables);
 }
 
 /* The write loop (or the writer's faults) against write ratio, by heap, for one primitive, action and writer. */
-static void chart_cow_by_heap(struct plot_context *ctx, bool faults, const char *name)
+static void chart_cow_by_heap(struct plot_context *ctx, const struct chart_spec *spec)
 {
+	bool faults = spec->faults;
+	const char *name = spec->name;
 	struct cell key = axes_base_cell(ctx->axes);
 	key.primitive = (unsigned)ctx->axes->values[DIMENSION_PRIMITIVE][0];
 	key.action = (enum action)ctx->axes->values[DIMENSION_ACTION][0];
@@ -240,8 +264,10 @@ static void chart_cow_by_heap(struct plot_context *ctx, bool faults, const char 
 }
 
 /* The write loop against write ratio at the largest written heap, one line per primitive and action. */
-static void chart_cow_primitives(struct plot_context *ctx, enum writer writer, const char *name)
+static void chart_cow_primitives(struct plot_context *ctx, const struct chart_spec *spec)
 {
+	enum writer writer = spec->writer;
+	const char *name = spec->name;
 	struct cell key = written_key(&ctx->bundle->results, ctx->axes);
 	char heap[32], heading[200];
 	format_size(key.heap_bytes, heap, sizeof heap);
@@ -329,10 +355,9 @@ static void draw_bars(struct plot_context *ctx, struct chart_outcome *chart, siz
 }
 
 /* The fitted cost model: ms per GiB of roundtrip and create, per primitive and action. */
-static void chart_fits(struct plot_context *ctx)
+static void chart_fits(struct plot_context *ctx, const struct chart_spec *spec)
 {
-	struct chart_outcome *chart = new_chart(ctx, "fit_ms_per_gib",
-						"Fitted cost per GiB of populated heap (least squares over heap sizes), 95% CI");
+	struct chart_outcome *chart = new_chart(ctx, spec->name, spec->heading);
 	static const char *const series[] = { "roundtrip", "", "", "create", "", "" };
 	FILE *file = open_data(ctx, chart->name);
 	bars_header(file, series, 6);
@@ -362,13 +387,13 @@ static void chart_fits(struct plot_context *ctx)
 }
 
 /* us per written page from the copy-on-write fits at the largest written heap, by writer. */
-static void chart_us_per_page(struct plot_context *ctx)
+static void chart_us_per_page(struct plot_context *ctx, const struct chart_spec *spec)
 {
 	struct cell key = written_key(&ctx->bundle->results, ctx->axes);
 	char heap[32], heading[200];
 	format_size(key.heap_bytes, heap, sizeof heap);
 	snprintf(heading, sizeof heading, "Cost per written page (slope of the write loop over pages written), heap %s", heap);
-	struct chart_outcome *chart = new_chart(ctx, "cow_us_per_page", heading);
+	struct chart_outcome *chart = new_chart(ctx, spec->name, heading);
 	FILE *file = open_data(ctx, chart->name);
 	bars_header(file, writer_names, WRITER_COUNT);
 	unsigned primitive;
@@ -395,69 +420,27 @@ static void chart_us_per_page(struct plot_context *ctx)
 	draw_bars(ctx, chart, WRITER_COUNT, "us per written page (one fault each after fork)", false);
 }
 
-/* A counter's median per creation against heap size, at ratio 0, one line per primitive and action. */
-static void chart_counter(struct plot_context *ctx, const char *column, const char *name, const char *heading,
-			  const char *ylabel)
-{
-	struct chart_outcome *chart = new_chart(ctx, name, heading);
-	int index = event_median_index(&ctx->bundle->events, column);
-	if (index < 0)
-		return not_drawn(chart, "%s was not counted in this bundle", column);
-	struct blocks blocks = { .file = open_data(ctx, name) };
-	unsigned primitive;
-	enum action action;
-	for (size_t pair = 0; next_pair(ctx->axes, &pair, &primitive, &action);) {
-		struct cell key = axes_base_cell(ctx->axes);
-		key.primitive = primitive;
-		key.action = action;
-		bool started = false;
-		for (size_t h = 0; h < ctx->axes->counts[DIMENSION_HEAP]; h++) {
-			key.heap_bytes = (uint64_t)ctx->axes->values[DIMENSION_HEAP][h];
-			const struct cell_summary *cell = ok_cell(ctx, &key);
-			if (!cell || key.heap_bytes == 0 || isnan(cell->medians[index]))
-				continue;
-			if (!started) {
-				char title[64];
-				label(primitive, action, title, sizeof title);
-				block_start(&blocks, title, primitive_color(primitive), (int)action + 1);
-				started = true;
-			}
-			fprintf(blocks.file, "%llu %.6g\n", (unsigned long long)key.heap_bytes, cell->medians[index]);
-		}
-	}
-	close_data(ctx);
-	if (!blocks.count)
-		return not_drawn(chart, "no measured cell with a heap above 0 counted %s", column);
-	char variables[1000];
-	snprintf(variables, sizeof variables, "logx = 1\nlogy = 0\nsizes = 1\nerrorbars = 0\n");
-	gp_append_text(variables, sizeof variables, "xlabel", "parent's populated heap");
-	gp_append_text(variables, sizeof variables, "ylabel", ylabel);
-	block_variables(&blocks, variables, sizeof variables);
-	size_ticks(ctx);
-	draw(ctx, chart, "lines.gp", variables);
-}
-
 /* Roundtrip at the largest heap for each value of one dimension, when the bundle has more than one. */
-static void chart_dimension(struct plot_context *ctx, const char *dimension, size_t value_count,
-			    void (*set_value)(struct cell *key, const struct axes *axes, size_t index),
-			    const char *(*value_name)(const struct axes *axes, size_t index, char *buf, size_t size))
+static void chart_dimension(struct plot_context *ctx, const struct chart_spec *spec)
 {
-	char name[64], heading[200], heap[32];
-	uint64_t largest = 0;
-	for (size_t h = 0; h < ctx->axes->counts[DIMENSION_HEAP]; h++)
-		largest = (uint64_t)ctx->axes->values[DIMENSION_HEAP][h] > largest ? (uint64_t)ctx->axes->values[DIMENSION_HEAP][h] : largest;
+	enum dimension_id dimension = spec->dimension;
+	const char *dimension_name = dimension_table[dimension].name;
+	size_t value_count = ctx->axes->counts[dimension];
+	char heading[200], heap[32];
+	size_t heaps = ctx->axes->counts[DIMENSION_HEAP];
+	uint64_t largest = heaps ? (uint64_t)ctx->axes->values[DIMENSION_HEAP][heaps - 1] : 0; /* sorted */
 	format_size(largest, heap, sizeof heap);
-	snprintf(name, sizeof name, "by_%s", dimension);
-	snprintf(heading, sizeof heading, "Roundtrip median by %s, heap %s", dimension, heap);
-	struct chart_outcome *chart = new_chart(ctx, name, heading);
+	snprintf(heading, sizeof heading, "Roundtrip median by %s, heap %s", dimension_name, heap);
+	struct chart_outcome *chart = new_chart(ctx, spec->name, heading);
 	if (value_count < 2)
-		return not_drawn(chart, "the bundle has one %s only", dimension);
-	FILE *file = open_data(ctx, name);
+		return not_drawn(chart, "the bundle has one %s only", dimension_name);
+	FILE *file = open_data(ctx, spec->name);
 	fprintf(file, "group");
 	for (size_t v = 0; v < value_count; v++) {
 		char text[64];
+		dimension_label(dimension, ctx->axes->values[dimension][v], text, sizeof text);
 		fputc(' ', file);
-		gp_data_label(file, value_name(ctx->axes, v, text, sizeof text));
+		gp_data_label(file, text);
 	}
 	fprintf(file, "\n");
 	unsigned primitive;
@@ -470,7 +453,7 @@ static void chart_dimension(struct plot_context *ctx, const char *dimension, siz
 		key.heap_bytes = largest;
 		bars_group(file, primitive, action);
 		for (size_t v = 0; v < value_count; v++) {
-			set_value(&key, ctx->axes, v);
+			cell_set(&key, dimension, ctx->axes->values[dimension][v]);
 			const struct cell_summary *cell = ok_cell(ctx, &key);
 			bars_value(file, cell ? cell->phases[COLUMN_ROUNDTRIP_US].median : NAN, &any);
 		}
@@ -482,43 +465,10 @@ static void chart_dimension(struct plot_context *ctx, const char *dimension, siz
 	draw_bars(ctx, chart, value_count, "roundtrip median (us)", true);
 }
 
-static void set_backing(struct cell *key, const struct axes *axes, size_t index)
-{
-	key->backing = (enum backing)axes->values[DIMENSION_BACKING][index];
-}
-
-static const char *backing_value(const struct axes *axes, size_t index, char *buf, size_t size)
-{
-	snprintf(buf, size, "%s", backing_names[(enum backing)axes->values[DIMENSION_BACKING][index]]);
-	return buf;
-}
-
-static void set_layout(struct cell *key, const struct axes *axes, size_t index)
-{
-	key->fragments = (unsigned)axes->values[DIMENSION_LAYOUT][index];
-}
-
-static const char *layout_value(const struct axes *axes, size_t index, char *buf, size_t size)
-{
-	layout_format((unsigned)axes->values[DIMENSION_LAYOUT][index], buf, size);
-	return buf;
-}
-
-static void set_placement(struct cell *key, const struct axes *axes, size_t index)
-{
-	key->placement = (enum placement)axes->values[DIMENSION_PLACEMENT][index];
-}
-
-static const char *placement_value(const struct axes *axes, size_t index, char *buf, size_t size)
-{
-	snprintf(buf, size, "%s", placement_names[(enum placement)axes->values[DIMENSION_PLACEMENT][index]]);
-	return buf;
-}
-
 /* Whole commands (hyperfine) beside the harness's exec cells at heap 0. */
-static void chart_commands(struct plot_context *ctx)
+static void chart_commands(struct plot_context *ctx, const struct chart_spec *spec)
 {
-	struct chart_outcome *chart = new_chart(ctx, "whole_commands", "Whole commands timed by hyperfine -N beside the harness's exec cells at heap 0");
+	struct chart_outcome *chart = new_chart(ctx, spec->name, spec->heading);
 	static const char *const series[] = { "roundtrip median" };
 	FILE *file = open_data(ctx, chart->name);
 	bars_header(file, series, 1);
@@ -559,28 +509,36 @@ static void describe_machine(struct plot_context *ctx)
 		 bundle_machine_text(b, "cpu_model"), b->suite, start ? start : "");
 }
 
+/* Every chart a bundle gets, in the report's order. */
+static const struct chart_spec chart_specs[] = {
+	{ .name = "roundtrip_vs_heap", .heading = "Roundtrip (create, run, reap the child) against the parent's heap", .draw = chart_against_heap,
+	  .phase = COLUMN_ROUNDTRIP_US },
+	{ .name = "create_vs_heap", .heading = "Create (the call until it returns in the parent) against the parent's heap", .draw = chart_against_heap,
+	  .phase = COLUMN_CREATE_US },
+	{ .name = "fit_ms_per_gib", .heading = "Fitted cost per GiB of populated heap (least squares over heap sizes), 95% CI", .draw = chart_fits },
+	{ .name = "cow_time_by_heap", .heading = NULL, .draw = chart_cow_by_heap, .faults = false },
+	{ .name = "cow_faults_by_heap", .heading = NULL, .draw = chart_cow_by_heap, .faults = true },
+	{ .name = "cow_child_writer", .heading = NULL, .draw = chart_cow_primitives, .writer = WRITER_CHILD },
+	{ .name = "cow_parent_writer", .heading = NULL, .draw = chart_cow_primitives, .writer = WRITER_PARENT },
+	{ .name = "cow_us_per_page", .heading = NULL, .draw = chart_us_per_page },
+	{ .name = "tlb_flushes_vs_heap", .heading = "TLB flushes per creation (tlb:tlb_flush), nothing written", .draw = chart_against_heap,
+	  .counter = "tlb_flush", .ylabel = "TLB flushes per creation (median)" },
+	{ .name = "faults_vs_heap", .heading = "Minor faults per creation, worker and child (perf), nothing written", .draw = chart_against_heap,
+	  .counter = "minor_faults", .ylabel = "minor faults per creation (median)" },
+	{ .name = "by_backing", .heading = NULL, .draw = chart_dimension, .dimension = DIMENSION_BACKING },
+	{ .name = "by_layout", .heading = NULL, .draw = chart_dimension, .dimension = DIMENSION_LAYOUT },
+	{ .name = "by_placement", .heading = NULL, .draw = chart_dimension, .dimension = DIMENSION_PLACEMENT },
+	{ .name = "whole_commands", .heading = "Whole commands timed by hyperfine -N beside the harness's exec cells at heap 0", .draw = chart_commands },
+};
+
 size_t plots_render(const struct loaded_bundle *bundle, const char *dir, struct chart_report *report)
 {
 	struct plot_context ctx = { .bundle = bundle, .axes = &bundle->axes, .bundle_dir = dir, .report = report };
 	memset(report, 0, sizeof *report);
 	describe_machine(&ctx);
 	ctx.fit_count = results_fit(&bundle->results, &ctx.fits);
-	chart_heap(&ctx, COLUMN_ROUNDTRIP_US, "roundtrip_vs_heap", "Roundtrip (create, run, reap the child) against the parent's heap");
-	chart_heap(&ctx, COLUMN_CREATE_US, "create_vs_heap", "Create (the call until it returns in the parent) against the parent's heap");
-	chart_fits(&ctx);
-	chart_cow_by_heap(&ctx, false, "cow_time_by_heap");
-	chart_cow_by_heap(&ctx, true, "cow_faults_by_heap");
-	chart_cow_primitives(&ctx, WRITER_CHILD, "cow_child_writer");
-	chart_cow_primitives(&ctx, WRITER_PARENT, "cow_parent_writer");
-	chart_us_per_page(&ctx);
-	chart_counter(&ctx, "tlb_flush", "tlb_flushes_vs_heap", "TLB flushes per creation (tlb:tlb_flush), nothing written",
-		      "TLB flushes per creation (median)");
-	chart_counter(&ctx, "minor_faults", "faults_vs_heap", "Minor faults per creation, worker and child (perf), nothing written",
-		      "minor faults per creation (median)");
-	chart_dimension(&ctx, "backing", ctx.axes->counts[DIMENSION_BACKING], set_backing, backing_value);
-	chart_dimension(&ctx, "layout", ctx.axes->counts[DIMENSION_LAYOUT], set_layout, layout_value);
-	chart_dimension(&ctx, "placement", ctx.axes->counts[DIMENSION_PLACEMENT], set_placement, placement_value);
-	chart_commands(&ctx);
+	for (size_t i = 0; i < sizeof chart_specs / sizeof chart_specs[0]; i++)
+		chart_specs[i].draw(&ctx, &chart_specs[i]);
 	chart_files_discard(&ctx.files);
 	free(ctx.fits);
 	size_t drawn = 0;

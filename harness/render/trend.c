@@ -12,6 +12,7 @@
 #include "compare.h"
 #include "safe_output.h"
 #include "table.h"
+#include "table_writer.h"
 #include "util.h"
 
 static const char *release_of(const struct loaded_bundle *b)
@@ -90,18 +91,22 @@ static bool pair_present(const struct trend *trend, unsigned primitive, enum act
 	return false;
 }
 
-/* The header's kernel release columns, then (Markdown) the rule under leading columns and them. */
-static void print_release_columns(FILE *out, const struct trend *trend, bool markdown, int leading)
+/* A table with leading columns of these widths, then one 16 wide per bundle; its header row begun. */
+static void begin_table(struct table_writer *table, FILE *out, const struct trend *trend, bool markdown,
+			const int *leading, size_t leading_count, const char *const *headers)
 {
+	int widths[TABLE_MAX_COLUMNS];
+	size_t columns = 0;
+	for (; columns < leading_count; columns++)
+		widths[columns] = leading[columns];
+	for (size_t i = 0; i < trend->count && columns < TABLE_MAX_COLUMNS; i++)
+		widths[columns++] = 16;
+	table_begin(table, out, markdown ? TABLE_MARKDOWN : TABLE_TERMINAL, widths, columns);
+	for (size_t c = 0; c < leading_count; c++)
+		table_cell(table, headers[c]);
 	for (size_t i = 0; i < trend->count; i++)
-		fprintf(out, markdown ? " %s |" : " %16.16s", release_of(&trend->bundles[i]));
-	fprintf(out, "\n");
-	if (!markdown)
-		return;
-	fprintf(out, "|");
-	for (size_t i = 0; i < (size_t)leading + trend->count; i++)
-		fprintf(out, "---|");
-	fprintf(out, "\n");
+		table_cell(table, release_of(&trend->bundles[i]));
+	table_end_row(table);
 }
 
 /*
@@ -111,16 +116,16 @@ static void print_release_columns(FILE *out, const struct trend *trend, bool mar
  */
 static void print_probes(FILE *out, const struct trend *trend, bool markdown)
 {
-	if (markdown)
-		fprintf(out, "\n| machine probe (median before the suite) |");
-	else
-		fprintf(out, "\n%-26s", "machine probe");
-	print_release_columns(out, trend, markdown, 1);
+	static const int widths[] = { -26 };
+	static const char *const headers[] = { "machine probe (median before the suite)" };
+	struct table_writer table;
+	fputc('\n', out);
+	begin_table(&table, out, trend, markdown, widths, 1, headers);
 	for (int p = 0; p < PROBE_COUNT; p++) {
-		fprintf(out, markdown ? "| %s |" : "%-26s", probe_names[p]);
+		table_cell(&table, probe_names[p]);
 		for (size_t i = 0; i < trend->count; i++)
-			fprintf(out, markdown ? " %.3g |" : " %16.3g", probe_median(trend->bundles[i].meta, "before", p));
-		fprintf(out, "\n");
+			table_cellf(&table, "%.3g", probe_median(trend->bundles[i].meta, "before", p));
+		table_end_row(&table);
 	}
 	double first = trend->count ? probe_median(trend->bundles[0].meta, "before", PROBE_USER_LOOP) : NAN;
 	for (size_t i = 1; i < trend->count; i++) {
@@ -135,42 +140,56 @@ void trend_print(FILE *out, const struct trend *trend, bool markdown)
 {
 	uint64_t heaps[MAX_VALUES * 4];
 	size_t heap_count = all_heaps(trend, heaps, sizeof heaps / sizeof heaps[0]);
-	fprintf(out, markdown ? "| primitive | action | heap |" : "%-12s %-6s %6s", "primitive", "action", "heap");
-	print_release_columns(out, trend, markdown, 3);
+	static const int widths[] = { -12, -6, 6 };
+	static const char *const headers[] = { "primitive", "action", "heap" };
+	struct table_writer table;
+	begin_table(&table, out, trend, markdown, widths, 3, headers);
 	for (unsigned p = 0; p < primitive_count; p++)
 		for (enum action a = ACTION_EXIT; a < ACTION_COUNT; a++)
 			for (size_t h = 0; h < heap_count && pair_present(trend, p, a, heaps, heap_count); h++) {
 				char size[32], text[32];
 				format_size(heaps[h], size, sizeof size);
-				fprintf(out, markdown ? "| %s | %s | %s |" : "%-12s %-6s %6s", primitive_table[p]->name,
-					action_names[a], size);
+				table_cell(&table, primitive_table[p]->name);
+				table_cell(&table, action_names[a]);
+				table_cell(&table, size);
 				for (size_t i = 0; i < trend->count; i++) {
 					const struct cell_summary *cell = trend_cell(&trend->bundles[i], p, a, heaps[h]);
 					format_microseconds(cell ? cell->phases[COLUMN_ROUNDTRIP_US].median : NAN, text, sizeof text);
-					fprintf(out, markdown ? " %s |" : " %16s", text);
+					table_cell(&table, text);
 				}
-				fprintf(out, "\n");
+				table_end_row(&table);
 			}
 	print_probes(out, trend, markdown);
 }
 
 static void write_csv(const struct trend *trend, FILE *file)
 {
-	fputs("kernel_release,bundle,primitive,action,heap_bytes,n,median_us,ci_low_us,ci_high_us\n", file);
+	static const char *const headers[] = { "kernel_release", "bundle", "primitive", "action", "heap_bytes", "n",
+						"median_us", "ci_low_us", "ci_high_us" };
+	static const int widths[9] = { 0 };
+	struct table_writer table;
+	table_begin(&table, file, TABLE_CSV, widths, 9);
+	for (size_t c = 0; c < 9; c++)
+		table_cell(&table, headers[c]);
+	table_end_row(&table);
 	for (size_t i = 0; i < trend->count; i++) {
 		const struct loaded_bundle *b = &trend->bundles[i];
 		for (size_t c = 0; c < b->results.count; c++) {
 			const struct cell_summary *s = &b->results.cells[c];
-			if (s->cell.measurer != MEASURER_WORKER || s->cell.exec_program || cell_pages_written(&s->cell) || trend_cell(b, s->cell.primitive, s->cell.action,
-											  s->cell.heap_bytes) != s)
+			if (s->cell.measurer != MEASURER_WORKER || s->cell.exec_program || cell_pages_written(&s->cell) ||
+			    trend_cell(b, s->cell.primitive, s->cell.action, s->cell.heap_bytes) != s)
 				continue;
 			const struct summary *r = &s->phases[COLUMN_ROUNDTRIP_US];
-			csv_write_text(file, release_of(b));
-			fputc(',', file);
-			csv_write_text(file, b->path);
-			fprintf(file, ",%s,%s,%llu,%zu,%.3f,%.3f,%.3f\n", primitive_table[s->cell.primitive]->name,
-				action_names[s->cell.action],
-				(unsigned long long)s->cell.heap_bytes, r->n, r->median, r->ci_low, r->ci_high);
+			table_cell(&table, release_of(b));
+			table_cell(&table, b->path);
+			table_cell(&table, primitive_table[s->cell.primitive]->name);
+			table_cell(&table, action_names[s->cell.action]);
+			table_cellf(&table, "%llu", (unsigned long long)s->cell.heap_bytes);
+			table_cellf(&table, "%zu", r->n);
+			table_cellf(&table, "%.3f", r->median);
+			table_cellf(&table, "%.3f", r->ci_low);
+			table_cellf(&table, "%.3f", r->ci_high);
+			table_end_row(&table);
 		}
 	}
 }
