@@ -5,17 +5,34 @@
 
 #include "primitive.h"
 
+/* "not one of fork, vfork, ..." into why; returns -1. */
+static int not_one_of(const char *(*name)(const void *names, size_t index), const void *names, size_t count, char *why,
+		      size_t why_size)
+{
+	int used = snprintf(why, why_size, "not one of");
+	for (size_t i = 0; i < count && used > 0 && (size_t)used < why_size; i++)
+		used += snprintf(why + used, why_size - (size_t)used, "%s %s", i ? "," : "", name(names, i));
+	return -1;
+}
+
+static const char *primitive_name(const void *names, size_t index)
+{
+	(void)names;
+	return primitive_table[index]->name;
+}
+
+static const char *array_name(const void *names, size_t index)
+{
+	return ((const char *const *)names)[index];
+}
+
 static int parse_primitive(const char *text, double *value, char *why, size_t why_size)
 {
 	int index = primitive_index(text);
-	if (index >= 0) {
-		*value = index;
-		return 0;
-	}
-	int used = snprintf(why, why_size, "not one of");
-	for (size_t p = 0; p < primitive_count && used > 0 && (size_t)used < why_size; p++)
-		used += snprintf(why + used, why_size - (size_t)used, "%s %s", p ? "," : "", primitive_table[p]->name);
-	return -1;
+	if (index < 0)
+		return not_one_of(primitive_name, NULL, primitive_count, why, why_size);
+	*value = index;
+	return 0;
 }
 
 static void format_primitive(double value, char *buf, size_t size)
@@ -106,14 +123,6 @@ const struct dimension dimension_table[DIMENSION_COUNT] = {
 				  .plan_depth = 4 },
 };
 
-const struct dimension *dimension_by_key(const char *key)
-{
-	for (size_t d = 0; d < DIMENSION_COUNT; d++)
-		if (strcmp(dimension_table[d].key, key) == 0 || strcmp(dimension_table[d].column, key) == 0)
-			return &dimension_table[d];
-	return NULL;
-}
-
 double cell_get(const struct cell *cell, enum dimension_id id)
 {
 	const struct dimension *d = &dimension_table[id];
@@ -143,14 +152,10 @@ int dimension_parse(enum dimension_id id, const char *text, double *value, char 
 	if (d->parse)
 		return d->parse(text, value, why, why_size);
 	int index = name_index(d->names, d->name_count, text);
-	if (index >= 0) {
-		*value = index;
-		return 0;
-	}
-	int used = snprintf(why, why_size, "not one of");
-	for (size_t i = 0; i < d->name_count && used > 0 && (size_t)used < why_size; i++)
-		used += snprintf(why + used, why_size - (size_t)used, "%s %s", i ? "," : "", d->names[i]);
-	return -1;
+	if (index < 0)
+		return not_one_of(array_name, d->names, d->name_count, why, why_size);
+	*value = index;
+	return 0;
 }
 
 void dimension_format(enum dimension_id id, double value, char *buf, size_t size)

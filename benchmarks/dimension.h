@@ -57,8 +57,6 @@ struct dimension {
 
 extern const struct dimension dimension_table[DIMENSION_COUNT];
 
-/* The dimension whose key (suite and command line) or column is name, or NULL. */
-const struct dimension *dimension_by_key(const char *key);
 
 double cell_get(const struct cell *cell, enum dimension_id id);
 void cell_set(struct cell *cell, enum dimension_id id, double value);

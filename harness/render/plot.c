@@ -153,6 +153,15 @@ static const struct cell_summary *ok_cell(const struct plot_context *ctx, const 
 }
 
 /* Every primitive and action of the suite, in its order; false when done. */
+/* The base cell of one primitive and action: every other dimension at its first value. */
+static struct cell pair_key(const struct axes *axes, unsigned primitive, enum action action)
+{
+	struct cell key = axes_base_cell(axes);
+	key.primitive = primitive;
+	key.action = action;
+	return key;
+}
+
 static bool next_pair(const struct axes *axes, size_t *index, unsigned *primitive, enum action *action)
 {
 	size_t total = axes->counts[DIMENSION_PRIMITIVE] * axes->counts[DIMENSION_ACTION];
@@ -176,9 +185,7 @@ static void chart_against_heap(struct plot_context *ctx, const struct chart_spec
 	enum action action;
 	char title[64];
 	for (size_t pair = 0; next_pair(ctx->axes, &pair, &primitive, &action);) {
-		struct cell key = axes_base_cell(ctx->axes);
-		key.primitive = primitive;
-		key.action = action;
+		struct cell key = pair_key(ctx->axes, primitive, action);
 		bool started = false;
 		for (size_t h = 0; h < ctx->axes->counts[DIMENSION_HEAP]; h++) {
 			key.heap_bytes = (uint64_t)ctx->axes->values[DIMENSION_HEAP][h];
@@ -365,9 +372,7 @@ static void chart_fits(struct plot_context *ctx, const struct chart_spec *spec)
 	enum action action;
 	bool any = false;
 	for (size_t pair = 0; next_pair(ctx->axes, &pair, &primitive, &action);) {
-		struct cell key = axes_base_cell(ctx->axes);
-		key.primitive = primitive;
-		key.action = action;
+		struct cell key = pair_key(ctx->axes, primitive, action);
 		const struct fit_row *roundtrip = fit_find(ctx->fits, ctx->fit_count, FIT_HEAP, &key, COLUMN_ROUNDTRIP_US);
 		const struct fit_row *create = fit_find(ctx->fits, ctx->fit_count, FIT_HEAP, &key, COLUMN_CREATE_US);
 		if (!roundtrip && !create)
@@ -447,9 +452,7 @@ static void chart_dimension(struct plot_context *ctx, const struct chart_spec *s
 	enum action action;
 	bool any = false;
 	for (size_t pair = 0; next_pair(ctx->axes, &pair, &primitive, &action);) {
-		struct cell key = axes_base_cell(ctx->axes);
-		key.primitive = primitive;
-		key.action = action;
+		struct cell key = pair_key(ctx->axes, primitive, action);
 		key.heap_bytes = largest;
 		bars_group(file, primitive, action);
 		for (size_t v = 0; v < value_count; v++) {

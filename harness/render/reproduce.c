@@ -11,6 +11,7 @@
 #include "primitive.h"
 #include "stats.h"
 #include "table.h"
+#include "table_writer.h"
 #include "safe_output.h"
 #include "util.h"
 
@@ -628,10 +629,21 @@ static bool write_band_chart(const struct loaded_bundle *b, const struct referen
 
 static void write_claim_table(FILE *out, const struct claim_outcome *outcomes, size_t count)
 {
-	fprintf(out, "| # | verdict | measured here | why | rule |\n|---|---|---|---|---|\n");
-	for (size_t i = 0; i < count; i++)
-		fprintf(out, "| %d | **%s** | %s | %s | %s |\n", outcomes[i].claim, claim_verdict_names[outcomes[i].verdict],
-			outcomes[i].measured, outcomes[i].reason, outcomes[i].rule);
+	static const char *const headers[] = { "#", "verdict", "measured here", "why", "rule" };
+	static const int widths[5] = { 0 };
+	struct table_writer table;
+	table_begin(&table, out, TABLE_MARKDOWN, widths, 5);
+	for (size_t c = 0; c < 5; c++)
+		table_cell(&table, headers[c]);
+	table_end_row(&table);
+	for (size_t i = 0; i < count; i++) {
+		table_cellf(&table, "%d", outcomes[i].claim);
+		table_cellf(&table, "**%s**", claim_verdict_names[outcomes[i].verdict]);
+		table_cell(&table, outcomes[i].measured);
+		table_cell(&table, outcomes[i].reason);
+		table_cell(&table, outcomes[i].rule);
+		table_end_row(&table);
+	}
 }
 
 static void write_claim_details(FILE *out, const struct references *refs, const struct claim_outcome *outcomes,

@@ -20,11 +20,15 @@ static const struct cell_summary *table_cell(const struct run_results *results, 
 
 static void print_header(FILE *out, const struct axes *axes)
 {
-	char layout[32], heap[32];
-	layout_format((unsigned)axes->values[DIMENSION_LAYOUT][0], layout, sizeof layout);
-	fprintf(out, "\n# roundtrip median (create, run, reap) at ratio %g, writer %s; %s, %s, %s\n", axes->values[DIMENSION_RATIO][0],
-		writer_names[(enum writer)axes->values[DIMENSION_WRITER][0]], backing_names[(enum backing)axes->values[DIMENSION_BACKING][0]], layout,
-		placement_names[(enum placement)axes->values[DIMENSION_PLACEMENT][0]]);
+	char heap[32];
+	fprintf(out, "\n# roundtrip median (create, run, reap) at");
+	/* the rows are primitive and action, the columns heaps; every other dimension at its first value */
+	for (size_t d = DIMENSION_HEAP + 1; d < DIMENSION_COUNT; d++) {
+		char value[64];
+		dimension_label(d, axes->counts[d] ? axes->values[d][0] : 0, value, sizeof value);
+		fprintf(out, "%s %s %s", d == DIMENSION_HEAP + 1 ? "" : ",", dimension_table[d].name, value);
+	}
+	fprintf(out, "\n");
 	fprintf(out, "%-12s %-6s", "primitive", "action");
 	for (size_t h = 0; h < axes->counts[DIMENSION_HEAP]; h++) {
 		format_size((uint64_t)axes->values[DIMENSION_HEAP][h], heap, sizeof heap);

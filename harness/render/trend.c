@@ -64,19 +64,13 @@ static const struct cell_summary *trend_cell(const struct loaded_bundle *b, unsi
 /* Every heap any bundle measured, sorted; returns the count. */
 static size_t all_heaps(const struct trend *trend, uint64_t *heaps, size_t max)
 {
-	size_t count = 0;
+	struct axes merged = { 0 };
 	for (size_t i = 0; i < trend->count; i++)
-		for (size_t h = 0; h < trend->bundles[i].axes.counts[DIMENSION_HEAP]; h++) {
-			uint64_t heap = (uint64_t)trend->bundles[i].axes.values[DIMENSION_HEAP][h];
-			size_t at = 0;
-			while (at < count && heaps[at] < heap)
-				at++;
-			if ((at < count && heaps[at] == heap) || count == max)
-				continue;
-			memmove(heaps + at + 1, heaps + at, (count - at) * sizeof *heaps);
-			heaps[at] = heap;
-			count++;
-		}
+		for (size_t h = 0; h < trend->bundles[i].axes.counts[DIMENSION_HEAP]; h++)
+			axes_add_sorted(&merged, DIMENSION_HEAP, trend->bundles[i].axes.values[DIMENSION_HEAP][h]);
+	size_t count = merged.counts[DIMENSION_HEAP] < max ? merged.counts[DIMENSION_HEAP] : max;
+	for (size_t h = 0; h < count; h++)
+		heaps[h] = (uint64_t)merged.values[DIMENSION_HEAP][h];
 	return count;
 }
 
