@@ -63,7 +63,14 @@ static void name_cell(const struct cell *cell, const char *heap_part, const char
 		used += (size_t)snprintf(name + used, sizeof name - used, "%s%s", d ? "/" : "", part);
 	}
 	command_part(cell, command, sizeof command);
-	snprintf(buf, size < MAX_NAME + 1 ? size : MAX_NAME + 1, "%s%s/%s", name, command, phase);
+	/* whole, then cut to Bencher's longest name (the command's hash keeps a cut name unique) */
+	char whole[sizeof name + sizeof command + 80];
+	snprintf(whole, sizeof whole, "%s%s/%.64s", name, command, phase);
+	size_t limit = size < MAX_NAME + 1 ? size : MAX_NAME + 1, length = strlen(whole);
+	if (length >= limit)
+		length = limit - 1;
+	memcpy(buf, whole, length);
+	buf[length] = '\0';
 }
 
 void export_benchmark_name(const struct cell *cell, const char *phase, char *buf, size_t size)

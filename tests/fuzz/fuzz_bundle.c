@@ -56,8 +56,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fit_row *fits;
 	results_fit(&bundle.results, &fits);
 	free(fits);
-	table_print(sink, &bundle.results, &bundle.config);
-	table_print_counters(sink, &bundle.results, &bundle.config, &bundle.events);
+	table_print(sink, &bundle.results, &bundle.axes);
+	table_print_counters(sink, &bundle.results, &bundle.axes, &bundle.events);
 	table_print_commands(sink, &bundle.results);
 	if (samples_load(directory, &samples, why, sizeof why) == 0)
 		samples_free(&samples);
