@@ -35,7 +35,7 @@ static const char *const mode_options[] = { "", "--list", "--help", "--version",
 
 enum fixed_option {
 	OPT_SUITE = 1000, OPT_CONFIG, OPT_OUTPUT, OPT_LIST, OPT_HELP, OPT_VERSION, OPT_PLOT, OPT_REPORT, OPT_COMPARE,
-	OPT_TREND, OPT_THRESHOLD, OPT_EXPORT, OPT_BISECT, OPT_CELLS, OPT_RUNS_PER_SIDE, OPT_TABLE_BASE
+	OPT_TREND, OPT_THRESHOLD, OPT_EXPORT, OPT_BISECT, OPT_CELLS, OPT_RUNS_PER_SIDE, OPT_DRY_RUN, OPT_TABLE_BASE
 };
 
 /* `spawnbench COMMAND ...`: each command is the mode its --option alias selects. */
@@ -74,6 +74,7 @@ struct cli {
 	bool bisect;                      /* --compare speaks git bisect run's exit statuses */
 	const char *cells;                /* --cells: the benchmarks --bisect judges, comma-separated name parts */
 	unsigned long runs_per_side;      /* --runs-per-side: --compare wants this many bundles per side (0: any) */
+	bool dry_run;                     /* --dry-run: print the run's plan, measure nothing */
 	enum export_format export_format; /* --export FORMAT BUNDLE */
 	struct override overrides[64];
 	size_t override_count;
@@ -99,6 +100,8 @@ static void print_help(FILE *out)
 		"  --compare OLD NEW   compare two bundles, or runs (OLD1,OLD2 NEW1,NEW2): exit 3 if a cell regressed\n"
 		"                      beyond the threshold\n"
 		"  --runs-per-side N   with --compare: N bundles on each side, or exit 2\n"
+		"  --dry-run           print the run's plan (cells, rounds, the time each group is expected to take\n"
+		"                      here) after a short calibration, and measure nothing\n"
 		"  --threshold PCT     the practical threshold of --compare (default 5)\n"
 		"  --trend DIR...      medians across bundles, ordered by kernel version\n"
 		"  --export FMT DIR    print a bundle as bmf (Bencher Metric Format JSON) or kv (LKP's name: value lines)\n"
@@ -130,7 +133,7 @@ static struct option *long_options(void)
 		{ "compare", no_argument, NULL, OPT_COMPARE },    { "trend", no_argument, NULL, OPT_TREND },
 		{ "threshold", required_argument, NULL, OPT_THRESHOLD }, { "export", required_argument, NULL, OPT_EXPORT },
 		{ "bisect", no_argument, NULL, OPT_BISECT },      { "cells", required_argument, NULL, OPT_CELLS },
-		{ "runs-per-side", required_argument, NULL, OPT_RUNS_PER_SIDE },
+		{ "runs-per-side", required_argument, NULL, OPT_RUNS_PER_SIDE }, { "dry-run", no_argument, NULL, OPT_DRY_RUN },
 	};
 	size_t fixed_count = sizeof fixed / sizeof fixed[0];
 	size_t suite_count;
@@ -239,6 +242,7 @@ static void parse_cli(int argc, char **argv, struct cli *cli)
 		case OPT_THRESHOLD: cli->threshold = parse_threshold(optarg); break;
 		case OPT_BISECT: cli->bisect = true; set_bad_input_status(BISECT_SKIP); break;
 		case OPT_CELLS: cli->cells = optarg; break;
+		case OPT_DRY_RUN: cli->dry_run = true; break;
 		case OPT_RUNS_PER_SIDE: {
 			char why[128];
 			if (parse_count(optarg, 1, MAX_RUNS_PER_SIDE, &cli->runs_per_side, why, sizeof why) != 0)
@@ -273,6 +277,8 @@ static void parse_cli(int argc, char **argv, struct cli *cli)
 		die_bad_input("unexpected argument '%s' (see --help)", cli->positional[0]);
 	if (cli->suite && cli->config_path)
 		die_bad_input("give --suite or --config, not both");
+	if (cli->dry_run && cli->mode != MODE_RUN)
+		die_bad_input("--dry-run goes with a run (--suite or --config)");
 }
 
 static void suite_name_from_path(const char *path, char *name, size_t size)
@@ -284,6 +290,14 @@ static void suite_name_from_path(const char *path, char *name, size_t size)
 	char *dot = strrchr(name, '.');
 	if (dot && strcmp(dot, ".conf") == 0)
 		*dot = '\0';
+}
+
+static bool override_given(const struct cli *cli, const char *key)
+{
+	for (size_t i = 0; i < cli->override_count; i++)
+		if (strcmp(cli->overrides[i].option->key, key) == 0)
+			return true;
+	return false;
 }
 
 static void load_suite(const struct cli *cli, struct suite_config *config)
@@ -307,6 +321,11 @@ static void load_suite(const struct cli *cli, struct suite_config *config)
 			die_bad_input("option --%s %s: %s", o->option->key, shown, why);
 		}
 		config_add_override(config, o->option->key, o->value);
+	}
+	if (override_given(cli, "budget") && !override_given(cli, "time")) {
+		/* a budget per cell asked for on the command line: the suite's time plan gives way to it */
+		config_set(config, NULL, "time", "none", why, sizeof why);
+		config_add_override(config, "time", "none");
 	}
 	if (config->min_iterations > config->max_iterations)
 		die_bad_input("min_iterations %lu is above max_iterations %lu (from %s and the command line)",
@@ -580,5 +599,7 @@ int main(int argc, char **argv)
 	bool events_typed = false; /* names typed with --events must exist; a suite's may be for other CPUs */
 	for (size_t i = 0; i < cli.override_count; i++)
 		events_typed |= strcmp(cli.overrides[i].option->key, "events") == 0;
-	return run_suite(&config, events_typed, cli.output_dir, argc, argv, &bundle_renderer);
+	struct run_request request = { .events_typed = events_typed, .dry_run = cli.dry_run, .output_dir = cli.output_dir,
+				       .argc = argc, .argv = argv, .renderer = &bundle_renderer };
+	return run_suite(&config, &request);
 }

@@ -221,14 +221,20 @@ static void load_events(struct loaded_bundle *bundle)
 	}
 }
 
-/* What readers take from the configuration meta.json keeps as provenance: the suite's name and its rounds. */
+/* What readers take from the configuration meta.json keeps as provenance: the suite's name, rounds, CI target, time. */
 static void load_suite_facts(struct loaded_bundle *bundle)
 {
 	const char *suite = json_string_value(json_object_get(bundle->meta, "suite"));
-	const char *rounds = json_string_value(json_object_get(json_object_get(bundle->meta, "config"), "rounds"));
+	json_t *config = json_object_get(bundle->meta, "config");
+	const char *rounds = json_string_value(json_object_get(config, "rounds"));
+	const char *ci_target = json_string_value(json_object_get(config, "ci_target"));
+	const char *time = json_string_value(json_object_get(config, "time"));
 	snprintf(bundle->suite, sizeof bundle->suite, "%s", suite ? suite : "?");
 	text_strip_controls(bundle->suite);
 	bundle->rounds = rounds ? strtoul(rounds, NULL, 10) : 0;
+	bundle->ci_target = ci_target ? strtod(ci_target, NULL) : NAN;
+	snprintf(bundle->time, sizeof bundle->time, "%s", time && strcmp(time, "none") != 0 ? time : "");
+	text_strip_controls(bundle->time);
 }
 
 /*

@@ -20,6 +20,8 @@ struct loaded_bundle {
 	const char *status;                /* complete, interrupted, failed (owned by meta) */
 	char suite[64];                    /* meta.json's suite name */
 	unsigned long rounds;              /* rounds per cell, from meta.json's configuration (0: not given) */
+	double ci_target;                  /* the relative CI half-width the run aimed at (NaN: not given) */
+	char time[32];                     /* the suite's time ("15m"), or "" when it had a budget per cell */
 	struct axes axes;                  /* the distinct values of each dimension among the cells */
 	struct event_set events;           /* counted events have encoded = "" */
 	struct run_results results;        /* one cell_summary per cell of summary.csv */

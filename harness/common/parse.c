@@ -23,8 +23,10 @@ int parse_duration(const char *text, double *seconds, char *why, size_t why_size
 		scale = 1e-3;
 	else if (strcmp(end, "m") == 0 || strcmp(end, "min") == 0)
 		scale = 60;
+	else if (strcmp(end, "h") == 0)
+		scale = 3600;
 	if (end == text || errno || scale < 0 || !(number > 0) || !isfinite(number)) {
-		snprintf(why, why_size, "not a duration (write it as 2s, 500ms, 1m)");
+		snprintf(why, why_size, "not a duration above 0 (write it as 2s, 500ms, 15m, 1h)");
 		return -1;
 	}
 	*seconds = number * scale;

@@ -11,7 +11,7 @@
 
 #include "values.h"
 
-/* "2", "2s", "500ms", "1m": seconds, > 0. */
+/* "2", "2s", "500ms", "1m", "1h": seconds, > 0. */
 int parse_duration(const char *text, double *seconds, char *why, size_t why_size);
 
 /*

@@ -265,15 +265,15 @@ static void round_sketch(const struct round_values *round, double *sketch)
  * The variance of the round medians beyond what their own sampling explains
  * is the between-round part.
  */
-static void cluster_interval(const struct round_values *rounds, size_t k, struct summary *out)
+static void cluster_interval(const struct round_values *rounds, size_t k, size_t resamples, struct summary *out)
 {
 	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
 	gsl_rng_set(rng, 20261129); /* fixed: the same samples give the same interval */
-	double *statistic = xmalloc(CLUSTER_RESAMPLES * sizeof *statistic), within = 0;
+	double *statistic = xmalloc(resamples * sizeof *statistic), within = 0;
 	double *sketches = xmalloc(k * SKETCH_POINTS * sizeof *sketches), *pool = xmalloc(k * SKETCH_POINTS * sizeof *pool);
 	for (size_t r = 0; r < k; r++)
 		round_sketch(&rounds[r], sketches + r * SKETCH_POINTS);
-	for (size_t b = 0; b < CLUSTER_RESAMPLES; b++) {
+	for (size_t b = 0; b < resamples; b++) {
 		for (size_t draw = 0; draw < k; draw++) {
 			size_t r = gsl_rng_uniform_int(rng, k);
 			double shift = resampled_round_median(&rounds[r], rng) - rounds[r].median;
@@ -284,9 +284,9 @@ static void cluster_interval(const struct round_values *rounds, size_t k, struct
 	}
 	free(sketches);
 	free(pool);
-	qsort(statistic, CLUSTER_RESAMPLES, sizeof *statistic, by_double);
-	out->ci_low = fmin(out->median, statistic[(size_t)(0.025 * CLUSTER_RESAMPLES)]);
-	out->ci_high = fmax(out->median, statistic[(size_t)(0.975 * CLUSTER_RESAMPLES) - 1]);
+	qsort(statistic, resamples, sizeof *statistic, by_double);
+	out->ci_low = fmin(out->median, statistic[(size_t)(0.025 * resamples)]);
+	out->ci_high = fmax(out->median, statistic[(size_t)(0.975 * resamples) - 1]);
 	/* the share of the round medians' spread that their own sampling does not explain */
 	double medians[MAX_SUMMARY_ROUNDS], draws[64];
 	for (size_t r = 0; r < k; r++) {
@@ -303,6 +303,12 @@ static void cluster_interval(const struct round_values *rounds, size_t k, struct
 
 void summarize_rounds(const double *values, const double *round, size_t count, struct summary *out)
 {
+	summarize_rounds_resampled(values, round, count, CLUSTER_RESAMPLES, out);
+}
+
+void summarize_rounds_resampled(const double *values, const double *round, size_t count, size_t resamples,
+				struct summary *out)
+{
 	summarize(values, count, out);
 	struct round_values rounds[MAX_SUMMARY_ROUNDS];
 	size_t k = out->n ? group_rounds(values, round, count, rounds) : 0;
@@ -310,7 +316,7 @@ void summarize_rounds(const double *values, const double *round, size_t count, s
 	if (k > 1) {
 		out->median = mixture_median(rounds, k);
 		if (out->n >= 6)
-			cluster_interval(rounds, k, out);
+			cluster_interval(rounds, k, resamples, out);
 	}
 	for (size_t r = 0; r < k; r++)
 		free(rounds[r].sorted);

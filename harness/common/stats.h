@@ -34,6 +34,14 @@ void summarize(const double *values, size_t n, struct summary *out);
  * fields are those of the pooled values.
  */
 void summarize_rounds(const double *values, const double *round, size_t n, struct summary *out);
+/*
+ * The same with resamples bootstrap draws instead of the summary's 2000: a
+ * stopping rule's quick look (its interval's ends move by about a percent of
+ * the half-width from one seed to another at 400).
+ */
+#define QUICK_RESAMPLES 400
+void summarize_rounds_resampled(const double *values, const double *round, size_t n, size_t resamples,
+				struct summary *out);
 
 /* Median of values[0..n), skipping NaN; NaN if none. */
 double median_of(const double *values, size_t n);

@@ -83,7 +83,7 @@ static void start_csv_files(struct bundle *bundle)
 	fputs("\n", bundle->samples);
 	write_dimension_header(bundle->summary);
 	fputs(",phase,n,median_us,ci_low_us,ci_high_us,mean_us,stddev_us,min_us,p90_us,p99_us,max_us,outliers,"
-	      "rounds,between_round_share", bundle->summary);
+	      "rounds,between_round_share,ci_target", bundle->summary);
 	for (int column = COLUMN_CHILD_MINFLT; column <= COLUMN_PARENT_MAJFLT; column++)
 		fprintf(bundle->summary, ",%s", fixed_column_names[column]);
 	write_event_headers(bundle->summary, bundle->events, false);
@@ -193,6 +193,7 @@ int bundle_open(struct bundle *bundle, const char *output_dir, const struct suit
 {
 	memset(bundle, 0, sizeof *bundle);
 	bundle->events = events;
+	bundle->ci_target = config->ci_target;
 	if (choose_paths(bundle, output_dir, config, why, why_size) != 0)
 		return -1;
 	start_csv_files(bundle);
@@ -240,6 +241,8 @@ static void write_summary(struct bundle *bundle, const struct cell_summary *s)
 			fputs(",", bundle->summary);
 		else
 			fprintf(bundle->summary, ",%.3f", p->between_share);
+		/* the relative CI half-width the run aimed at: ci_low_us, ci_high_us and median_us say what it reached */
+		write_number(bundle->summary, bundle->ci_target, false);
 		/* the faults' and the events' medians (not the events' scaling columns) */
 		for (size_t column = COLUMN_CHILD_MINFLT; column < columns; column++)
 			if ((column > COLUMN_PARENT_MAJFLT && column < FIXED_COLUMNS) ||
@@ -381,4 +384,13 @@ int bundle_publish(struct bundle *bundle)
 	}
 	point_latest(bundle);
 	return 0;
+}
+
+void bundle_note_last_cell(struct bundle *bundle, const char *key, json_t *value)
+{
+	json_t *last = json_array_get(bundle->cells, json_array_size(bundle->cells) - 1);
+	if (last)
+		json_object_set_new(last, key, value);
+	else
+		json_decref(value);
 }

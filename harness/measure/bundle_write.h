@@ -22,6 +22,7 @@ struct bundle {
 	FILE *samples, *summary;
 	json_t *meta, *cells;
 	const struct event_set *events;
+	double ci_target;               /* the suite's, in every summary.csv row */
 };
 
 /* Creates the temporary directory and starts the files; -1 with why (bad --output). */
@@ -34,6 +35,8 @@ void bundle_add_samples(struct bundle *bundle, const struct cell *cell, const st
 /* A cell whose rounds are done: its summary.csv rows and its entry in meta.json. */
 void bundle_add_summary(struct bundle *bundle, const struct cell_summary *summary, const struct cell_result *result,
 			unsigned long rounds);
+/* Adds key (taking value) to the meta.json entry of the cell added last. */
+void bundle_note_last_cell(struct bundle *bundle, const char *key, json_t *value);
 
 /* status: "complete", "interrupted" or "failed". Writes meta.json and fits.csv, still under NAME.partial. */
 int bundle_close(struct bundle *bundle, const struct run_results *results, const char *status);

@@ -203,6 +203,15 @@ static int set_budget(struct suite_config *c, char *value, char *why, size_t why
 	return parse_duration(value, &c->budget_seconds, why, why_size);
 }
 
+static int set_time(struct suite_config *c, char *value, char *why, size_t why_size)
+{
+	if (strcmp(value, "none") == 0) {
+		c->time_seconds = 0;
+		return 0;
+	}
+	return parse_duration(value, &c->time_seconds, why, why_size);
+}
+
 static int set_timeout(struct suite_config *c, char *value, char *why, size_t why_size)
 {
 	return parse_duration(value, &c->timeout_seconds, why, why_size);
@@ -220,7 +229,11 @@ static const struct option_spec other_options[] = {
 	{ "min_iterations", "sampling", "N", "kept iterations, at least", "10", set_min_iterations, NULL },
 	{ "max_iterations", "sampling", "N", "kept iterations, at most", "10000", set_max_iterations, NULL },
 	{ "ci_target", "sampling", "FRACTION", "stop once the median's 95% CI half-width is within it", "0.02", set_ci_target, NULL },
-	{ "budget", "sampling", "DURATION", "time for one cell's iterations (set-up excluded)", "2s", set_budget, NULL },
+	{ "time", "sampling", "DURATION",
+	  "the whole suite's time, charts included, divided among its cells (60s, 15m); none: budget per cell",
+	  "none", set_time, NULL },
+	{ "budget", "sampling", "DURATION", "with time = none: one cell's iterations (set-up excluded); "
+					    "--budget alone sets time none", "2s", set_budget, NULL },
 	{ "timeout", "sampling", "DURATION", "one iteration longer than this fails the cell", "30s", set_timeout, NULL },
 	{ "rounds", "sampling", "N", "measure every cell N times, round after round, each with 1/N of the budget",
 	  "5", set_rounds, NULL },

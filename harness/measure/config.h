@@ -27,7 +27,8 @@ struct suite_config {
 	unsigned long min_iterations;
 	unsigned long max_iterations;
 	double ci_target;             /* CI half-width over the median */
-	double budget_seconds;        /* per cell, heap set-up excluded */
+	double time_seconds;          /* the whole suite, planned (schedule.c); 0: budget per cell instead */
+	double budget_seconds;        /* per cell, heap set-up excluded (time_seconds 0) */
 	double timeout_seconds;       /* one iteration; past it the cell fails */
 	unsigned long rounds;         /* each cell measured this many times, spread over the run */
 

@@ -5,10 +5,12 @@
 /* hyperfine makes its own runs: one call measures the command whole. */
 static void measure_with_hyperfine(const struct cell *cell, const struct suite_config *config,
 				   const struct event_set *events, const struct sampler_paths *paths, unsigned round,
-				   const struct sample_table *earlier, struct cell_result *result)
+				   const struct sample_table *earlier, const struct round_budget *budget,
+				   struct cell_result *result)
 {
 	(void)round;
 	(void)earlier;
+	(void)budget; /* hyperfine makes the suite's runs of it */
 	measure_command(cell, config, events, paths, result);
 }
 

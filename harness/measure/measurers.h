@@ -14,7 +14,7 @@ struct measurer_ops {
 	/* Measures one round of cell into result (earlier: the cell's samples from the rounds before). */
 	void (*measure)(const struct cell *cell, const struct suite_config *config, const struct event_set *events,
 			const struct sampler_paths *paths, unsigned round, const struct sample_table *earlier,
-			struct cell_result *result);
+			const struct round_budget *budget, struct cell_result *result);
 	bool once;  /* measured in the first round only */
 };
 

@@ -12,7 +12,8 @@
 
 struct planned_cell {
 	struct cell cell;
-	char not_applicable[160];   /* empty: the cell is measured */
+	char not_applicable[160];   /* empty: the cell makes sense */
+	char skipped[240];          /* not empty: the suite's time has no room for it (schedule.c) */
 };
 
 struct plan {

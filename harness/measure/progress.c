@@ -3,6 +3,7 @@
 #include "measurers.h"
 #include "primitive.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -23,7 +24,7 @@ void progress_init(struct progress *progress, const struct plan *plan, const str
 				       .budget_seconds = config->budget_seconds / (double)config->rounds,
 				       .rounds = config->rounds };
 	for (size_t i = 0; i < plan->count; i++) {
-		if (plan->cells[i].not_applicable[0])
+		if (plan->cells[i].not_applicable[0] || plan->cells[i].skipped[0])
 			continue;
 		size_t rounds = measurers[plan->cells[i].cell.measurer].once ? 1 : config->rounds;
 		progress->total += rounds;
@@ -42,9 +43,25 @@ void format_duration(double seconds, char *buf, size_t size)
 		snprintf(buf, size, "%lds", whole);
 }
 
+void format_duration_precise(double seconds, char *buf, size_t size)
+{
+	if (seconds < 1)
+		snprintf(buf, size, "%.0fms", seconds * 1000);
+	else if (seconds < 10)
+		snprintf(buf, size, "%.1fs", seconds);
+	else
+		format_duration(seconds, buf, size);
+}
+
 static void time_left(const struct progress *progress, char *buf, size_t size)
 {
 	double elapsed = monotonic_seconds() - progress->started;
+	if (progress->schedule && progress->schedule->active) {
+		/* the plan's estimate: what is left of the cells as measured so far, rescaled to the time */
+		format_duration(fmax(0, schedule_expected_end(progress->schedule) - monotonic_seconds()), buf, size);
+		snprintf(buf + strlen(buf), size - strlen(buf), " left");
+		return;
+	}
 	if (progress->done_weight <= 0) {
 		snprintf(buf, size, "estimating");
 		return;
@@ -71,6 +88,8 @@ void progress_end_cell(struct progress *progress, const struct cell *cell, unsig
 {
 	char description[256];
 	progress->done++;
+	if (progress->done > progress->total)
+		progress->total = progress->done; /* an extra round of a suite with time to spare */
 	progress->done_weight += cell_weight(progress, cell);
 	cell_describe(cell, description, sizeof description);
 	if (progress->terminal) {

@@ -11,6 +11,7 @@
 
 #include "config.h"
 #include "plan.h"
+#include "schedule.h"
 
 struct progress {
 	bool terminal;
@@ -19,6 +20,7 @@ struct progress {
 	double started;
 	double budget_seconds;       /* one round's share */
 	unsigned long rounds;
+	const struct schedule *schedule;   /* a suite planned against its time: its estimate of the end */
 };
 
 void progress_init(struct progress *progress, const struct plan *plan, const struct suite_config *config);
@@ -31,5 +33,7 @@ double progress_elapsed(const struct progress *progress);
 
 /* "1h02m", "3m12s", "45s" into buf. */
 void format_duration(double seconds, char *buf, size_t size);
+/* "120ms", "1.5s", then as format_duration. */
+void format_duration_precise(double seconds, char *buf, size_t size);
 
 #endif

@@ -8,13 +8,19 @@
 #include "config.h"
 #include "run_renderer.h"
 
+struct run_request {
+	bool events_typed;       /* the event names came from --events: an unknown one is an error */
+	bool dry_run;            /* print the plan and measure nothing */
+	const char *output_dir;  /* the bundle's directory, or NULL for one under results/ */
+	int argc;                /* the command line, for meta.json */
+	char **argv;
+	const struct run_renderer *renderer;
+};
+
 /*
  * Measures every cell of config (which the run takes over and frees), writes
- * the bundle to output_dir (or under results/) and prints the summary tables.
- * events_typed: the event names came from --events, and an unknown one is an
- * error. Returns the exit status.
+ * the bundle and prints the summary tables. Returns the exit status.
  */
-int run_suite(struct suite_config *config, bool events_typed, const char *output_dir, int argc, char **argv,
-	      const struct run_renderer *renderer);
+int run_suite(struct suite_config *config, const struct run_request *request);
 
 #endif

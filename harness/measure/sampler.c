@@ -147,17 +147,33 @@ struct sampling {
 	const struct suite_config *config;
 	unsigned round;
 	double budget_seconds;       /* this round's share */
-	unsigned long min_iterations, max_iterations;
+	unsigned long min_iterations, max_iterations, warmup;
 	struct worker_link link;
 	struct cell_result *result;
 	size_t counted_events;
 	bool worker_gone;            /* its output closed: reap it and say how it ended */
 	const struct sample_table *earlier;  /* the cell's earlier rounds, or NULL */
+	double started;                      /* when the worker was started */
 	unsigned long batches_done;          /* kept batches: the first sets thp_bytes_after */
 };
 
+static int converse_batch(struct sampling *s, unsigned long count, bool keep, bool counted);
+
 /* Runs count iterations (counted: with the events open); keep: store them. 0, or -1 with the status set. */
 static int run_batch(struct sampling *s, unsigned long count, bool keep, bool counted)
+{
+	double started = monotonic_seconds();
+	int status = converse_batch(s, count, keep, counted);
+	double seconds = monotonic_seconds() - started;
+	if (keep && !counted)
+		s->result->batch_seconds += seconds; /* the kept plain iterations: what a longer budget buys more of */
+	else
+		s->result->other_batch_seconds += seconds;
+	return status;
+}
+
+/* One batch's lines: count samples and the end line. */
+static int converse_batch(struct sampling *s, unsigned long count, bool keep, bool counted)
 {
 	char line[4096];
 	snprintf(line, sizeof line, counted ? PROTOCOL_COUNT : PROTOCOL_RUN, count);
@@ -218,7 +234,7 @@ static bool precise_enough(const struct sampling *s)
 	double *values = xmalloc(capacity * sizeof *values), *rounds = xmalloc(capacity * sizeof *rounds);
 	size_t count = append_roundtrips(table, values, rounds, append_roundtrips(s->earlier, values, rounds, 0));
 	struct summary summary;
-	summarize_rounds(values, rounds, count, &summary);
+	summarize_rounds_resampled(values, rounds, count, QUICK_RESAMPLES, &summary);
 	free(values);
 	free(rounds);
 	double half_width = (summary.ci_high - summary.ci_low) / 2;
@@ -240,7 +256,10 @@ static void sample_until_done(struct sampling *s)
 			return;
 		size_t kept = s->result->samples.rows;
 		double spent = monotonic_seconds() - started;
-		if (kept >= s->max_iterations || precise_enough(s))
+		double checked = monotonic_seconds();
+		bool precise = kept < s->max_iterations && precise_enough(s);
+		s->result->check_seconds += monotonic_seconds() - checked;
+		if (kept >= s->max_iterations || precise)
 			return;
 		if (spent >= s->budget_seconds && kept >= s->min_iterations)
 			return;
@@ -283,7 +302,8 @@ static void converse(struct sampling *s)
 {
 	if (read_ready(s) != 0)
 		return;
-	if (s->config->warmup && run_batch(s, s->config->warmup, false, false) != 0)
+	s->result->setup_seconds = monotonic_seconds() - s->started; /* worker start and heap population */
+	if (s->warmup && run_batch(s, s->warmup, false, false) != 0)
 		return;
 	sample_until_done(s);
 	/* counts need no spreading over the run: the first round counts them */
@@ -312,6 +332,7 @@ static bool fits_in_memory(const struct cell *cell, struct cell_result *result)
 static void run_worker(struct sampling *s, char **argv, const struct placement_plan *placement)
 {
 	char why[256];
+	s->started = monotonic_seconds();
 	if (worker_link_start(&s->link, argv, placement) != 0) {
 		set_status(s->result, CELL_FAILED, "could not start the worker");
 		return;
@@ -327,8 +348,10 @@ static void run_worker(struct sampling *s, char **argv, const struct placement_p
 		worker_link_kill(&s->link);
 		return;
 	}
+	double quitting = monotonic_seconds();
 	worker_link_send(&s->link, PROTOCOL_QUIT);
 	worker_link_finish(&s->link, s->config->timeout_seconds, why, sizeof why);
+	s->result->teardown_seconds = monotonic_seconds() - quitting;
 	if (why[0])
 		set_status(s->result, CELL_FAILED, "%s", why);
 }
@@ -339,16 +362,24 @@ static unsigned long round_share(unsigned long total, unsigned long rounds)
 	return (total + rounds - 1) / rounds;
 }
 
+struct round_budget round_budget_default(const struct suite_config *config)
+{
+	return (struct round_budget){ .seconds = config->budget_seconds / (double)config->rounds,
+				      .min_iterations = round_share(config->min_iterations, config->rounds),
+				      .max_iterations = round_share(config->max_iterations, config->rounds),
+				      .warmup = config->warmup };
+}
+
 void measure_cell(const struct cell *cell, const struct suite_config *config, const struct event_set *events,
 		  const struct sampler_paths *paths, unsigned round, const struct sample_table *earlier,
-		  struct cell_result *result)
+		  const struct round_budget *budget, struct cell_result *result)
 {
 	struct placement_plan placement;
+	struct round_budget given = budget ? *budget : round_budget_default(config);
 	struct sampling s = { .cell = cell, .config = config, .round = round, .result = result, .earlier = earlier,
-			      .counted_events = counted_events(events),
-			      .budget_seconds = config->budget_seconds / (double)config->rounds,
-			      .min_iterations = round_share(config->min_iterations, config->rounds),
-			      .max_iterations = round_share(config->max_iterations, config->rounds) };
+			      .counted_events = counted_events(events), .budget_seconds = given.seconds,
+			      .min_iterations = given.min_iterations, .max_iterations = given.max_iterations,
+			      .warmup = given.warmup };
 	if (s.min_iterations > s.max_iterations)
 		s.min_iterations = s.max_iterations;
 	double started = monotonic_seconds();
@@ -387,6 +418,11 @@ void cell_result_merge(struct cell_result *total, const struct cell_result *roun
 	total->child_page_tables_kib = round->child_page_tables_kib;
 	snprintf(total->clone_syscall, sizeof total->clone_syscall, "%s", round->clone_syscall);
 	total->seconds += round->seconds;
+	total->setup_seconds += round->setup_seconds;
+	total->batch_seconds += round->batch_seconds;
+	total->other_batch_seconds += round->other_batch_seconds;
+	total->check_seconds += round->check_seconds;
+	total->teardown_seconds += round->teardown_seconds;
 }
 
 void cell_result_free(struct cell_result *result)

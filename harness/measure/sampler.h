@@ -30,6 +30,11 @@ struct cell_result {
 	unsigned long child_page_tables_kib;   /* a child forked from the heap (untimed): its VmPTE */
 	char clone_syscall[16];
 	double seconds;              /* wall time of the cell, set-up included */
+	double setup_seconds;        /* the worker's start and heap population, until it was ready */
+	double batch_seconds;        /* the kept plain iterations' batches */
+	double other_batch_seconds;  /* warm-up and counted batches */
+	double check_seconds;        /* the stopping rule's interval after each batch */
+	double teardown_seconds;     /* from "quit" until the worker is reaped */
 };
 
 struct sampler_paths {
@@ -48,11 +53,23 @@ uint64_t cell_memory_needed(const struct cell *cell);
  * One round of a cell: a fresh worker, the round's share of the budget, of
  * the minimum and of the maximum count (config->rounds rounds in all).
  * earlier: the cell's samples from the rounds before (its stopping rule
- * judges the interval of all its rounds as clusters), or NULL.
+ * judges the interval of all its rounds as clusters), or NULL. budget: what
+ * this round may spend (a suite planned against its time), or NULL for the
+ * configuration's share.
  */
+/* What one round of a cell may spend: its iterations' time (set-up aside) and their bounds. */
+struct round_budget {
+	double seconds;
+	unsigned long min_iterations, max_iterations;
+	unsigned long warmup;        /* iterations run first and not kept */
+};
+
+/* The configuration's round: 1/rounds of the budget, the minimum and the maximum. */
+struct round_budget round_budget_default(const struct suite_config *config);
+
 void measure_cell(const struct cell *cell, const struct suite_config *config, const struct event_set *events,
 		  const struct sampler_paths *paths, unsigned round, const struct sample_table *earlier,
-		  struct cell_result *result);
+		  const struct round_budget *budget, struct cell_result *result);
 
 /* Appends round's samples to the cell's accumulated result (status and worker facts from the round). */
 void cell_result_merge(struct cell_result *total, const struct cell_result *round);

@@ -332,6 +332,59 @@ static void write_not_measured(FILE *out, const struct loaded_bundle *b)
 	fprintf(out, any ? "\n" : "Every cell of the plan was measured.\n\n");
 }
 
+/* The roundtrip's relative CI half-width of a measured cell, NaN when it has no interval. */
+static double reached_half_width(const struct cell_summary *c)
+{
+	const struct summary *s = &c->phases[COLUMN_ROUNDTRIP_US];
+	return (s->ci_high - s->ci_low) / 2 / s->median;
+}
+
+/*
+ * How many measured cells reached the CI target, and the widest intervals:
+ * a cell the time (or the budget) cut short keeps its status ok, and says
+ * here what it reached.
+ */
+static void write_precision(FILE *out, const struct loaded_bundle *b)
+{
+	size_t measured = 0, reached = 0;
+	const struct cell_summary *widest[5] = { 0 };
+	for (size_t i = 0; i < b->results.count; i++) {
+		const struct cell_summary *c = &b->results.cells[i];
+		if (c->status != CELL_OK || c->cell.measurer != MEASURER_WORKER)
+			continue;
+		measured++;
+		double reached_here = reached_half_width(c);
+		if (reached_here <= b->ci_target) {
+			reached++;
+			continue;
+		}
+		for (size_t k = 0; k < 5; k++)
+			if (!widest[k] || !(reached_half_width(widest[k]) >= reached_here)) {
+				memmove(widest + k + 1, widest + k, (4 - k) * sizeof *widest);
+				widest[k] = c;
+				break;
+			}
+	}
+	fprintf(out, "## Precision\n\n");
+	if (isnan(b->ci_target) || !measured) {
+		fprintf(out, "No CI target is recorded, or no cell was measured.\n\n");
+		return;
+	}
+	fprintf(out, "%zu of %zu measured cells reached the CI target (the roundtrip median's 95%% CI within ±%.3g%%)",
+		reached, measured, 100 * b->ci_target);
+	if (b->time[0])
+		fprintf(out, " in the suite's time of %s", b->time);
+	fprintf(out, ". The others keep status ok with the interval they reached (summary.csv: ci_low_us, ci_high_us "
+		     "beside ci_target); the widest:\n\n");
+	for (size_t k = 0; k < 5 && widest[k]; k++) {
+		char description[256];
+		cell_describe(&widest[k]->cell, description, sizeof description);
+		fprintf(out, "- %s: ±%.3g%% over %zu rounds\n", description, 100 * reached_half_width(widest[k]),
+			widest[k]->phases[COLUMN_ROUNDTRIP_US].rounds);
+	}
+	fprintf(out, "\n");
+}
+
 static void write_events(FILE *out, const struct loaded_bundle *b)
 {
 	fprintf(out, "## Counters\n\n");
@@ -365,6 +418,7 @@ int report_write(const struct loaded_bundle *bundle, const struct chart_report *
 	write_tables(out, bundle);
 	write_charts(out, charts);
 	write_not_measured(out, bundle);
+	write_precision(out, bundle);
 	write_events(out, bundle);
 	return fclose(out) == 0 ? 0 : -1;
 }
