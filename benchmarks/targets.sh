@@ -12,6 +12,10 @@
 #   - the verdict table of the reproduce suite.
 # usage: benchmarks/targets.sh [--fork-bundle DIR]   (DIR: an existing fork-suite bundle to read
 #        instead of running the fork suite again; its wall time is then taken from meta.json)
+#        benchmarks/targets.sh --suite-times [SUITE[:SCALES]...]   (default: quick:0.5,1,2 reproduce:0.5,1,2
+#        fork:0.5,1,2) runs each suite with --time at SCALES times its own time and prints, per run: the
+#        wall time against the time, the cells within their CI target, the share of the wall time outside
+#        the timed windows, and the error of the estimated end shown at 10% of the run.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 scratch=$(mktemp -d /tmp/spawnbench-targets.XXXXXX)
@@ -98,6 +102,69 @@ coverage() {
 				cluster_in, cells, 100 * cluster_in / cells, pooled_in, cells, 100 * pooled_in / cells
 		}' "$scratch/pooled1" "$scratch/pooled2"
 }
+
+# seconds SPEC: "60s", "15m", "1h" in seconds
+seconds_of() {
+	awk -v t="$1" 'BEGIN { n = t + 0; u = substr(t, length(n "") + 1)
+		print (u == "m" || u == "min") ? n * 60 : u == "h" ? n * 3600 : n }'
+}
+
+# window_share BUNDLE: the share of the run's wall time inside the timed windows (the kept plain iterations'
+# roundtrips), from samples.csv and meta.json's start and end, so bundles of any version compare
+window_share() {
+	local wall
+	wall=$(( $(date -d "$(grep -o '"end_time": "[^"]*' "$1/meta.json" | cut -d'"' -f4)" +%s) -
+		 $(date -d "$(grep -o '"start_time": "[^"]*' "$1/meta.json" | cut -d'"' -f4)" +%s) ))
+	awk -F, -v wall="$wall" 'NR == 1 { for (i = 1; i <= NF; i++) at[$i] = i; next }
+		$(at["counted"]) == 0 && $(at["roundtrip_us"]) != "" { s += $(at["roundtrip_us"]) }
+		END { printf "%.0f%% inside the timed windows, %.0f%% outside", 100 * s / 1e6 / wall, 100 - 100 * s / 1e6 / wall }' \
+		"$1/samples.csv"
+}
+
+# estimate_error LOG WALL: the plan's estimate of the end shown by the first progress line past 10% of
+# the run (stamped lines "SECONDS cell k/n ... (X s; 1m05s left)"), against the real end
+estimate_error() {
+	awk -v wall="$2" '
+		function seconds(text,   n, total) { total = 0
+			while (match(text, /^[0-9]+[hms]/)) { n = substr(text, 1, RLENGTH - 1) + 0
+				u = substr(text, RLENGTH, 1); total += u == "h" ? n * 3600 : u == "m" ? n * 60 : n
+				text = substr(text, RLENGTH + 1) }
+			return total }
+		$2 == "cell" && $1 >= 0.1 * wall && match($0, /; [0-9hms]+ left\)/) {
+			left = seconds(substr($0, RSTART + 2, RLENGTH - 8))
+			printf "at %.0f s: %.0f s left, the end estimated at %.0f s, %+.1f%% off", $1, left, $1 + left,
+				100 * ($1 + left - wall) / wall; exit }' "$1"
+}
+
+suite_times() {
+	local spec suite scales scale time seconds start wall out
+	[ $# -gt 0 ] || set -- quick:0.5,1,2 reproduce:0.5,1,2 fork:0.5,1,2
+	echo "# suite times on $(hostname), kernel $(uname -r), $(date -u +%Y-%m-%dT%H:%MZ)"
+	for spec in "$@"; do
+		suite=${spec%%:*}
+		scales=${spec#*:}
+		[ "$scales" = "$spec" ] && scales=1
+		time=$(awk -F' *= *' '$1 == "time" { print $2 }' "$here/configs/$suite.conf")
+		for scale in ${scales//,/ }; do
+			seconds=$(awk -v t="$(seconds_of "$time")" -v s="$scale" 'BEGIN { printf "%.0f", t * s }')
+			out=$scratch/$suite-$scale
+			start=$(date +%s.%N)
+			"$here/run.sh" --suite "$suite" --time "${seconds}s" --output "$out" 2>&1 >"$out.stdout" |
+				while IFS= read -r line; do
+					printf '%s %s\n' "$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')" "$line"
+				done >"$out.stderr"
+			wall=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+			echo "$suite --time ${seconds}s: ${wall} s wall ($(awk -v w="$wall" -v t="$seconds" 'BEGIN { printf "%+.1f%%", 100 * (w - t) / t }')); $(ci_share "$out") within the CI target; $(window_share "$out"); estimate $(estimate_error "$out.stderr" "$wall")"
+			grep -h 'skipped, use --time\|rounds per cell instead' "$out.stderr" | cut -d' ' -f2- | sed 's/^/    /'
+		done
+	done
+}
+
+if [ "${1:-}" = --suite-times ]; then
+	shift
+	suite_times "$@"
+	exit 0
+fi
 
 echo "# spawnbench targets on $(hostname), kernel $(uname -r), $(date -u +%Y-%m-%dT%H:%MZ)"
 quick_seconds=$(timed_suite quick "$scratch/quick")

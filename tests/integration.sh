@@ -700,6 +700,42 @@ assert m["n"] == 15 and 0 < m["ci_low"] <= m["median"] <= m["ci_high"], m' "$bas
 	pass "$name (probes took $(grep -o '"before_seconds": [0-9.]*' "$base/meta.json" | cut -d' ' -f2) s before the suite)"
 }
 
+# seconds since START (date +%s.%N)
+seconds_since() { awk -v start="$1" -v now="$(date +%s.%N)" 'BEGIN { printf "%.1f", now - start }'; }
+
+test_suites_keep_their_time() {
+	local name=a_suite_keeps_its_time_and_says_what_it_reached start wall planned measured t
+	local cells=(--primitives fork --action exit,exec --heap 0,1M --ratios 0 --events none)
+	# a dry run plans and measures nothing; the cells it plans are those the run measures
+	"$bin" "${cells[@]}" --exec '/bin/sleep 0.2' --time 20s --dry-run --output "$scratch/dry" >"$scratch/stdout" 2>"$scratch/stderr"
+	[ $? = 0 ] && [ ! -e "$scratch/dry" ] && [ ! -e "$scratch/dry.partial" ] ||
+		{ fail $name "--dry-run: exit status, or a bundle written: $(tail -2 "$scratch/stderr")"; return; }
+	planned=$(awk '$1 == "fork" { cells += $3 } END { print cells + 0 }' "$scratch/stdout")
+	grep -q '^total: .* expected of --time 20s' "$scratch/stdout" || { fail $name "no total in the plan: $(cat "$scratch/stdout")"; return; }
+	# an exec'd program that sleeps makes the exec cells slow; the run still ends by its time (10% over at most)
+	start=$(date +%s.%N)
+	spawnbench "${cells[@]}" --exec '/bin/sleep 0.2' --time 20s
+	wall=$(seconds_since "$start")
+	[ $status = 0 ] || { fail $name "run exited $status: $(tail -2 "$scratch/stderr")"; return; }
+	awk -v w="$wall" 'BEGIN { exit !(w <= 22) }' || { fail $name "--time 20s took $wall s"; return; }
+	awk -v w="$wall" 'BEGIN { exit !(w >= 15) }' || { fail $name "--time 20s ended at $wall s, well before its time"; return; }
+	measured=$(awk -F, 'NR > 1 && $11 == "roundtrip" && $NF == "ok"' "$bundle/summary.csv" | wc -l)
+	[ "$planned" = "$measured" ] || { fail $name "the dry run planned $planned cells, the run measured $measured"; return; }
+	# the slow cell is measured, and says the CI it reached beside the target
+	[ "$(value "$bundle/summary.csv" ci_target action=exec heap_bytes=0 phase=roundtrip)" = 0.02 ] &&
+		[ -n "$(value "$bundle/summary.csv" ci_high_us action=exec heap_bytes=0 phase=roundtrip)" ] &&
+		grep -qE '^[0-9]+ of [0-9]+ measured cells reached the CI target .* in the suite.s time of 20s' "$bundle/report.md" ||
+		{ fail $name "summary.csv or report.md does not show the CI reached against the target"; return; }
+	grep -q '"outside_timed_windows_share"' "$bundle/meta.json" || { fail $name "no time accounting in meta.json"; return; }
+	# bad durations are refused before anything runs
+	for t in 0 -1s 5x; do
+		"$bin" --time "$t" --output "$scratch/never" >/dev/null 2>"$scratch/stderr"
+		[ $? = 2 ] && grep -q -- "option --time $t: not a duration" "$scratch/stderr" && [ ! -e "$scratch/never" ] ||
+			{ fail $name "--time $t: $(cat "$scratch/stderr")"; return; }
+	done
+	pass "$name (--time 20s took $wall s; $measured cells as planned)"
+}
+
 smoke() {
 	local name=smoke_run_every_primitive
 	spawnbench --warmup 1 --min-iterations 6 --budget 0.1s --primitives fork,vfork,posix_spawn,clone,clone-vm \
@@ -747,6 +783,7 @@ else
 		test_exports_and_bisect
 		test_runs_per_side
 		test_machine_probes
+		test_suites_keep_their_time
 	)
 fi
 for test in "${tests[@]}"; do
