@@ -16,11 +16,11 @@
 #define SCALE_MIN 0.05                  /* a round's share shrinks at most this far when running late */
 #define SCALE_MAX 20.0
 #define MIN_ROUNDS 3
+#define COUNTED_ITERATIONS 10                /* about what the first round's counted block runs */
 #define SLOW_ITERATION_S 0.01           /* an iteration this long warms the worker up on its own: one warm-up run */
 
-/* What a cell's round would cost per the model: set-up (warm-up included) and one kept iteration. */
-static void model_cost(const struct cost_model *m, const struct cell *cell, const struct suite_config *config,
-		       double *setup_s, double *iteration_s)
+/* What a cell's round would cost per the model: the worker's set-up and exit, and one kept iteration. */
+static void model_cost(const struct cost_model *m, const struct cell *cell, double *setup_s, double *iteration_s)
 {
 	const struct primitive *primitive = primitive_table[cell->primitive];
 	double pages = (double)(cell->heap_bytes / PAGE_BYTES);
@@ -28,7 +28,6 @@ static void model_cost(const struct cost_model *m, const struct cell *cell, cons
 	*iteration_s = base_iteration + (double)cell_pages_written(cell) * m->write_s_per_page +
 		       (primitive->shares_memory ? 0 : pages * m->table_copy_s_per_page);
 	*setup_s = base_setup + pages * m->populate_s_per_page;
-	(void)config;
 }
 
 /* A hyperfine cell: its runs of the helper, about what posix_spawn+exec costs at heap 0. */
@@ -51,7 +50,7 @@ static int calibrate_cell(const struct cell *cell, const struct suite_config *co
 	measure_cell(cell, config, &no_events, paths, 0, NULL, &budget, &result);
 	int status = result.status == CELL_OK && result.samples.rows ? 0 : -1;
 	if (status == 0) {
-		*setup_s = result.setup_seconds;
+		*setup_s = result.setup_seconds + result.teardown_seconds; /* a fresh worker: its start and its exit */
 		*iteration_s = result.batch_seconds / (double)result.samples.rows;
 		if (cow_us) {
 			double *values = sample_column(&result.samples, COLUMN_COW_US);
@@ -312,9 +311,12 @@ void schedule_make(struct schedule *s, struct plan *plan, const struct suite_con
 		struct cell_schedule *c = &s->cells[i];
 		c->rounds = cell_rounds(&plan->cells[i], config);
 		if (plan->cells[i].cell.measurer == MEASURER_WORKER) {
-			model_cost(model, &plan->cells[i].cell, config, &c->setup_s, &c->iteration_s);
+			model_cost(model, &plan->cells[i].cell, &c->setup_s, &c->iteration_s);
 			c->warmup = c->iteration_s > SLOW_ITERATION_S && config->warmup > 1 ? 1 : config->warmup;
 			c->setup_s += (double)c->warmup * c->iteration_s;
+			/* the counted block of the first round (events open), spread over the rounds */
+			if (config->event_count)
+				c->setup_s += COUNTED_ITERATIONS * c->iteration_s / c->rounds;
 		} else {
 			command_cost(model, config, &c->setup_s, &c->iteration_s);
 		}
