@@ -269,6 +269,7 @@ static void load_cell_facts(struct loaded_bundle *bundle)
 			bundle->results.cells[index].counted_roundtrip_us = json_number_value(median);
 		if (json_is_number(page_tables))
 			bundle->results.cells[index].child_page_tables_kib = json_number_value(page_tables);
+		bundle->results.cells[index].iterations_sized = json_is_string(json_object_get(item, "iterations_sized"));
 	}
 }
 

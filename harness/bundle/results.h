@@ -22,6 +22,7 @@ struct cell_summary {
 	size_t columns;
 	double counted_roundtrip_us;    /* roundtrip median of the counted iterations; NaN without events */
 	double child_page_tables_kib;   /* a child forked from the heap: its VmPTE; NaN when not known */
+	bool iterations_sized;          /* the time plan kept it at the minimum of iterations (meta.json) */
 };
 
 struct run_results {

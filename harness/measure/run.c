@@ -386,6 +386,17 @@ static int plan_against_time(struct run *run, bool dry_run)
 	return 0;
 }
 
+/* A run with a budget per cell: its plan in one line, the estimate from the budgets and the heaps (no calibration). */
+static void print_budget_plan(const struct run *run)
+{
+	char expected[32], budget[32];
+	format_duration(run->progress.total_weight, expected, sizeof expected);
+	format_duration_precise(run->config.budget_seconds, budget, sizeof budget);
+	fprintf(stderr, "spawnbench: plan: %zu cells x %lu rounds, a budget of %s per cell (time = none); about %s by the "
+			"budgets (--dry-run calibrates a closer estimate)\n",
+		run->plan.measured, run->config.rounds, budget, expected);
+}
+
 int run_suite(struct suite_config *config, const struct run_request *request)
 {
 	struct run run;
@@ -419,6 +430,8 @@ int run_suite(struct suite_config *config, const struct run_request *request)
 	run.time.probes_s += probe_machine(probes, "before") + run.model.seconds;
 	progress_init(&run.progress, &run.plan, &run.config);
 	run.progress.schedule = &run.schedule;
+	if (!run.schedule.active)
+		print_budget_plan(&run);
 	run_cells(&run);
 	if (!stop_requested)
 		run.time.probes_s += probe_machine(probes, "after");

@@ -346,13 +346,14 @@ static double reached_half_width(const struct cell_summary *c)
  */
 static void write_precision(FILE *out, const struct loaded_bundle *b)
 {
-	size_t measured = 0, reached = 0;
+	size_t measured = 0, reached = 0, sized = 0;
 	const struct cell_summary *widest[5] = { 0 };
 	for (size_t i = 0; i < b->results.count; i++) {
 		const struct cell_summary *c = &b->results.cells[i];
 		if (c->status != CELL_OK || c->cell.measurer != MEASURER_WORKER)
 			continue;
 		measured++;
+		sized += c->iterations_sized;
 		double reached_here = reached_half_width(c);
 		if (reached_here <= b->ci_target) {
 			reached++;
@@ -376,6 +377,9 @@ static void write_precision(FILE *out, const struct loaded_bundle *b)
 		fprintf(out, " in the suite's time of %s", b->time);
 	fprintf(out, ". The others keep status ok with the interval they reached (summary.csv: ci_low_us, ci_high_us "
 		     "beside ci_target); the widest:\n\n");
+	if (sized)
+		fprintf(out, "%zu cells ran at the minimum of iterations per round: one iteration is long beside their share "
+			     "of the time (meta.json's cells say iterations_sized).\n\n", sized);
 	for (size_t k = 0; k < 5 && widest[k]; k++) {
 		char description[256];
 		cell_describe(&widest[k]->cell, description, sizeof description);

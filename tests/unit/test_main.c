@@ -418,5 +418,6 @@ int main(void)
 	failures += _cmocka_run_group_tests("input", input_tests, input_test_count, NULL, NULL);
 	failures += _cmocka_run_group_tests("export", export_tests, export_test_count, NULL, NULL);
 	failures += _cmocka_run_group_tests("dimension", dimension_tests, dimension_test_count, NULL, NULL);
+	failures += _cmocka_run_group_tests("schedule", schedule_tests, schedule_test_count, NULL, NULL);
 	return failures;
 }

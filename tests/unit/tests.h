@@ -19,5 +19,7 @@ extern const struct CMUnitTest export_tests[];
 extern const size_t export_test_count;
 extern const struct CMUnitTest dimension_tests[];
 extern const size_t dimension_test_count;
+extern const struct CMUnitTest schedule_tests[];
+extern const size_t schedule_test_count;
 
 #endif
