@@ -217,6 +217,8 @@ static void command_arguments(struct cli *cli)
 	}
 }
 
+static void check_cli(const struct cli *cli);
+
 static void parse_cli(int argc, char **argv, struct cli *cli)
 {
 	struct option *options = long_options();
@@ -263,6 +265,12 @@ static void parse_cli(int argc, char **argv, struct cli *cli)
 	cli->positional = argv + optind;
 	cli->positional_count = argc - optind;
 	command_arguments(cli);
+	check_cli(cli);
+}
+
+/* What the options and arguments say together: each mode's arguments, and options that go with one mode only. */
+static void check_cli(const struct cli *cli)
+{
 	if (cli->mode == MODE_COMPARE && cli->positional_count != 2)
 		die_bad_input("--compare takes two bundles, OLD and NEW (given %d)", cli->positional_count);
 	if (cli->mode == MODE_TREND && cli->positional_count < 2)

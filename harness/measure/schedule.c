@@ -45,13 +45,19 @@ static int calibrate_cell(const struct cell *cell, const struct suite_config *co
 			  double *setup_s, double *iteration_s, double *cow_us)
 {
 	static const struct event_set no_events;
-	struct round_budget budget = { .seconds = 0.02, .min_iterations = 3, .max_iterations = 6, .warmup = 1 };
+	struct round_budget budget = { .seconds = 0.02, .min_iterations = 5, .max_iterations = 8, .warmup = 1 };
 	struct cell_result result;
 	measure_cell(cell, config, &no_events, paths, 0, NULL, &budget, &result);
 	int status = result.status == CELL_OK && result.samples.rows ? 0 : -1;
 	if (status == 0) {
 		*setup_s = result.setup_seconds + result.teardown_seconds; /* a fresh worker: its start and its exit */
-		*iteration_s = result.batch_seconds / (double)result.samples.rows;
+		/* the median roundtrip, robust to one slow iteration, and the batches' overhead around it */
+		double *roundtrips = sample_column(&result.samples, COLUMN_ROUNDTRIP_US), windows_s = 0;
+		for (size_t row = 0; row < result.samples.rows; row++)
+			windows_s += roundtrips[row] / 1e6;
+		double overhead_s = fmax(0, result.batch_seconds - windows_s) / (double)result.samples.rows;
+		*iteration_s = median_of(roundtrips, result.samples.rows) / 1e6 + overhead_s;
+		free(roundtrips);
 		if (cow_us) {
 			double *values = sample_column(&result.samples, COLUMN_COW_US);
 			*cow_us = median_of(values, result.samples.rows);
@@ -360,9 +366,13 @@ static double schedule_scale(const struct schedule *s)
 struct round_budget schedule_round_budget(const struct schedule *s, size_t index)
 {
 	const struct cell_schedule *c = &s->cells[index];
-	if (c->rounds_done >= c->rounds) /* an extra round is for a fresh worker: the minimum of iterations */
-		return (struct round_budget){ .seconds = 0, .min_iterations = s->min_iterations,
-					      .max_iterations = s->max_iterations, .warmup = c->warmup };
+	if (c->rounds_done >= c->rounds) {
+		/* an extra round: its planned iterations where the time left allows, the minimum where it does not */
+		double left_s = s->started + s->time_s - monotonic_seconds() - s->reserve_s - c->setup_s;
+		return (struct round_budget){ .seconds = fmax(0, fmin(c->iterations * c->iteration_s, left_s)),
+					      .min_iterations = s->min_iterations, .max_iterations = s->max_iterations,
+					      .warmup = c->warmup };
+	}
 	return (struct round_budget){ .seconds = (double)c->iterations * c->iteration_s * schedule_scale(s),
 				      .min_iterations = s->min_iterations, .max_iterations = s->max_iterations,
 				      .warmup = c->warmup };

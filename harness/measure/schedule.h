@@ -69,7 +69,10 @@ void schedule_make(struct schedule *schedule, struct plan *plan, const struct su
 		   const struct cost_model *model, double started, FILE *out);
 void schedule_free(struct schedule *schedule);
 
-/* What round of cell index may spend now: its planned iterations, rescaled to the time left; an extra round, the minimum. */
+/*
+ * What round of cell index may spend now: its planned iterations, rescaled to
+ * the time left; an extra round, its planned iterations as far as the time left allows.
+ */
 struct round_budget schedule_round_budget(const struct schedule *schedule, size_t index);
 
 /* Whether cell index has planned rounds left after rounds_done (always, without a time: the run's rounds decide). */
