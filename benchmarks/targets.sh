@@ -155,7 +155,7 @@ suite_times() {
 				done >"$out.stderr"
 			wall=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
 			echo "$suite --time ${seconds}s: ${wall} s wall ($(awk -v w="$wall" -v t="$seconds" 'BEGIN { printf "%+.1f%%", 100 * (w - t) / t }')); $(ci_share "$out") within the CI target; $(window_share "$out"); estimate $(estimate_error "$out.stderr" "$wall")"
-			grep -h 'skipped, use --time\|rounds per cell instead' "$out.stderr" | cut -d' ' -f2- | sed 's/^/    /'
+			grep -h 'skipped, use --time\|rounds per cell instead' "$out.stderr" | cut -d' ' -f2- | sed 's/^/    /' || true
 		done
 	done
 }
