@@ -16,6 +16,8 @@
 #define SCALE_MIN 0.05                  /* a round's share shrinks at most this far when running late */
 #define SCALE_MAX 20.0
 #define MIN_ROUNDS 3
+#define END_FIXED_S 1.0                      /* the probes after, the charts and reports of a small suite */
+#define SUMMARY_MARGIN 1.5                   /* the summaries' timed cost, with room for a busier machine */
 #define COUNTED_ITERATIONS 10                /* about what the first round's counted block runs */
 #define SLOW_ITERATION_S 0.01           /* an iteration this long warms the worker up on its own: one warm-up run */
 
@@ -272,11 +274,11 @@ static void explain_sized(struct schedule *s, const struct plan *plan, double av
 }
 
 /*
- * What the end of the run costs after the last round: every measured cell's
- * summaries (four phases, each a cluster bootstrap, timed here on values
- * shaped like a cell's), the probes after, the charts and the reports.
+ * What one round adds to the end of the run: a cell's summaries are four
+ * cluster bootstraps (one per phase) whose cost grows with its rounds; one
+ * is timed here on values shaped like a cell's five rounds.
  */
-static double end_reserve_s(const struct plan *plan)
+static double summary_round_cost_s(void)
 {
 	enum { ROUNDS = 5, PER_ROUND = 400 };
 	double *values = xmalloc(ROUNDS * PER_ROUND * sizeof *values), *rounds = xmalloc(ROUNDS * PER_ROUND * sizeof *rounds);
@@ -292,7 +294,17 @@ static double end_reserve_s(const struct plan *plan)
 	double one_s = monotonic_seconds() - started;
 	free(values);
 	free(rounds);
-	return 1.0 + 1.5 * (double)plan->measured * PHASE_COUNT * one_s;
+	return one_s / ROUNDS;
+}
+
+/* The end of the run after the last round: every cell's summaries as its rounds stand, the probes, charts and reports. */
+static void update_reserve(struct schedule *s, const struct plan *plan)
+{
+	double rounds = 0;
+	for (size_t i = 0; i < plan->count; i++)
+		if (cell_planned(&plan->cells[i]))
+			rounds += s->cells[i].rounds;
+	s->reserve_s = END_FIXED_S + SUMMARY_MARGIN * PHASE_COUNT * s->summary_round_s * rounds;
 }
 
 /* Without a time (a dry run of a suite with a budget per cell): what each round's budget buys. */
@@ -310,7 +322,7 @@ void schedule_make(struct schedule *s, struct plan *plan, const struct suite_con
 {
 	struct round_budget share = round_budget_default(config);
 	*s = (struct schedule){ .active = config->time_seconds > 0, .time_s = config->time_seconds, .started = started,
-				.reserve_s = end_reserve_s(plan), .count = plan->count,
+				.summary_round_s = summary_round_cost_s(), .count = plan->count,
 				.min_iterations = share.min_iterations, .max_iterations = share.max_iterations };
 	s->cells = xcalloc(plan->count ? plan->count : 1, sizeof *s->cells);
 	for (size_t i = 0; i < plan->count; i++) {
@@ -327,9 +339,12 @@ void schedule_make(struct schedule *s, struct plan *plan, const struct suite_con
 			command_cost(model, config, &c->setup_s, &c->iteration_s);
 		}
 	}
+	update_reserve(s, plan);
 	if (s->time_s > 0) {
 		double available_s = s->time_s - (monotonic_seconds() - started) - s->reserve_s;
 		skip_what_cannot_fit(s, plan, available_s, out);
+		update_reserve(s, plan); /* fewer cells or rounds: a smaller end */
+		available_s = s->time_s - (monotonic_seconds() - started) - s->reserve_s;
 		share_iterations(s, plan, available_s - minimum_total_s(s, plan));
 		explain_sized(s, plan, available_s);
 	} else {
@@ -392,7 +407,9 @@ void schedule_round_done(struct schedule *s, size_t index, const struct cell_res
 {
 	struct cell_schedule *c = &s->cells[index];
 	if (c->rounds_done >= c->rounds) {
-		c->rounds_done++; /* an extra round, beyond the plan: nothing of the plan is left to account for */
+		/* an extra round, beyond the plan: nothing of the plan is left to account for, but its summaries grow */
+		c->rounds_done++;
+		s->reserve_s += SUMMARY_MARGIN * PHASE_COUNT * s->summary_round_s;
 		return;
 	}
 	double planned_iterations_s = (double)c->iterations * c->iteration_s;

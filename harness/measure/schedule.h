@@ -49,7 +49,8 @@ struct schedule {
 	bool active;                 /* the suite has a time */
 	double time_s;
 	double started;              /* monotonic seconds: the run's start */
-	double reserve_s;            /* kept for the probes after, the charts and the reports */
+	double reserve_s;            /* kept for the end: the summaries, the probes after, the charts and reports */
+	double summary_round_s;      /* what one round of one cell adds to one phase's summary (timed) */
 	unsigned long min_iterations, max_iterations;   /* per round */
 	struct cell_schedule *cells; /* one per plan cell */
 	size_t count;
