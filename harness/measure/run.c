@@ -432,6 +432,8 @@ int run_suite(struct suite_config *config, const struct run_request *request)
 	run.progress.schedule = &run.schedule;
 	if (!run.schedule.active)
 		print_budget_plan(&run);
+	else
+		run.progress.total = schedule_rounds_total(&run.schedule, &run.plan); /* rounds may have been cut */
 	run_cells(&run);
 	if (!stop_requested)
 		run.time.probes_s += probe_machine(probes, "after");

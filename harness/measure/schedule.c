@@ -300,10 +300,7 @@ static double summary_round_cost_s(void)
 /* The end of the run after the last round: every cell's summaries as its rounds stand, the probes, charts and reports. */
 static void update_reserve(struct schedule *s, const struct plan *plan)
 {
-	double rounds = 0;
-	for (size_t i = 0; i < plan->count; i++)
-		if (cell_planned(&plan->cells[i]))
-			rounds += s->cells[i].rounds;
+	double rounds = (double)schedule_rounds_total(s, plan);
 	s->reserve_s = END_FIXED_S + SUMMARY_MARGIN * PHASE_COUNT * s->summary_round_s * rounds;
 }
 
@@ -391,6 +388,15 @@ struct round_budget schedule_round_budget(const struct schedule *s, size_t index
 	return (struct round_budget){ .seconds = (double)c->iterations * c->iteration_s * schedule_scale(s),
 				      .min_iterations = s->min_iterations, .max_iterations = s->max_iterations,
 				      .warmup = c->warmup };
+}
+
+size_t schedule_rounds_total(const struct schedule *s, const struct plan *plan)
+{
+	size_t rounds = 0;
+	for (size_t i = 0; i < plan->count; i++)
+		if (cell_planned(&plan->cells[i]))
+			rounds += s->cells[i].rounds;
+	return rounds;
 }
 
 bool schedule_rounds_planned(const struct schedule *s, size_t index, unsigned rounds_done)

@@ -76,6 +76,9 @@ void schedule_free(struct schedule *schedule);
  */
 struct round_budget schedule_round_budget(const struct schedule *schedule, size_t index);
 
+/* The rounds of every planned cell together. */
+size_t schedule_rounds_total(const struct schedule *schedule, const struct plan *plan);
+
 /* Whether cell index has planned rounds left after rounds_done (always, without a time: the run's rounds decide). */
 bool schedule_rounds_planned(const struct schedule *schedule, size_t index, unsigned rounds_done);
 
