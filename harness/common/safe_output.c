@@ -28,6 +28,23 @@ FILE *output_file_create(const char *path)
 	return file;
 }
 
+int output_file_pair_create(const char *dir, const char *first, const char *second, FILE **first_file,
+			    FILE **second_file)
+{
+	char *first_path = xasprintf("%s/%s", dir, first), *second_path = xasprintf("%s/%s", dir, second);
+	*first_file = output_file_create(first_path);
+	*second_file = output_file_create(second_path);
+	free(first_path);
+	free(second_path);
+	if (*first_file && *second_file)
+		return 0;
+	if (*first_file)
+		fclose(*first_file);
+	if (*second_file)
+		fclose(*second_file);
+	return -1;
+}
+
 int output_dir_make(const char *path)
 {
 	if (mkdir(path, 0755) == 0)

@@ -12,6 +12,10 @@
 /* Creates or truncates path for writing; NULL (errno ELOOP) when path is a symbolic link. */
 FILE *output_file_create(const char *path);
 
+/* dir/first and dir/second, both created as output_file_create does; -1 (neither left open) if either fails. */
+int output_file_pair_create(const char *dir, const char *first, const char *second, FILE **first_file,
+			    FILE **second_file);
+
 /* mkdir path, or accepts an existing directory that is not a symbolic link; -1 otherwise. */
 int output_dir_make(const char *path);
 

@@ -173,12 +173,8 @@ static void record_cells(struct run *run, struct cell_progress *progress)
 /* The roundtrip's 95% CI half-width over its median, rounds as clusters (as summary.csv gives it); NaN if unknown. */
 static double roundtrip_imprecision(const struct sample_table *samples)
 {
-	double *values = sample_column_where(samples, COLUMN_ROUNDTRIP_US, false);
-	double *rounds = sample_column_where(samples, COLUMN_ROUND, false);
 	struct summary summary;
-	summarize_rounds_resampled(values, rounds, samples->rows, QUICK_RESAMPLES, &summary);
-	free(values);
-	free(rounds);
+	roundtrip_quick_summary(NULL, samples, &summary);
 	return (summary.ci_high - summary.ci_low) / 2 / summary.median;
 }
 

@@ -225,18 +225,24 @@ static size_t append_roundtrips(const struct sample_table *table, double *values
  * workers), where more iterations of this worker cannot narrow the interval
  * and the next rounds' fresh workers can.
  */
-static bool precise_enough(const struct sampling *s)
+void roundtrip_quick_summary(const struct sample_table *earlier, const struct sample_table *current,
+			     struct summary *summary)
 {
-	const struct sample_table *table = &s->result->samples;
-	if (table->rows < s->min_iterations)
-		return false;
-	size_t capacity = table->rows + (s->earlier ? s->earlier->rows : 0);
-	double *values = xmalloc(capacity * sizeof *values), *rounds = xmalloc(capacity * sizeof *rounds);
-	size_t count = append_roundtrips(table, values, rounds, append_roundtrips(s->earlier, values, rounds, 0));
-	struct summary summary;
-	summarize_rounds_resampled(values, rounds, count, QUICK_RESAMPLES, &summary);
+	size_t capacity = current->rows + (earlier ? earlier->rows : 0);
+	double *values = xmalloc((capacity ? capacity : 1) * sizeof *values);
+	double *rounds = xmalloc((capacity ? capacity : 1) * sizeof *rounds);
+	size_t count = append_roundtrips(current, values, rounds, append_roundtrips(earlier, values, rounds, 0));
+	summarize_rounds_resampled(values, rounds, count, QUICK_RESAMPLES, summary);
 	free(values);
 	free(rounds);
+}
+
+static bool precise_enough(const struct sampling *s)
+{
+	if (s->result->samples.rows < s->min_iterations)
+		return false;
+	struct summary summary;
+	roundtrip_quick_summary(s->earlier, &s->result->samples, &summary);
 	double half_width = (summary.ci_high - summary.ci_low) / 2;
 	if (!isnan(half_width) && half_width <= s->config->ci_target * summary.median)
 		return true;

@@ -14,6 +14,7 @@
 #include "config.h"
 #include "events.h"
 #include "schema.h"
+#include "stats.h"
 
 
 struct cell_result {
@@ -70,6 +71,14 @@ struct round_budget round_budget_default(const struct suite_config *config);
 void measure_cell(const struct cell *cell, const struct suite_config *config, const struct event_set *events,
 		  const struct sampler_paths *paths, unsigned round, const struct sample_table *earlier,
 		  const struct round_budget *budget, struct cell_result *result);
+
+/*
+ * The plain roundtrips of earlier (may be NULL) and current summarized with
+ * rounds as clusters, from QUICK_RESAMPLES bootstrap draws: what the
+ * stopping rule and the time plan's extra rounds look at.
+ */
+void roundtrip_quick_summary(const struct sample_table *earlier, const struct sample_table *current,
+			     struct summary *summary);
 
 /* Appends round's samples to the cell's accumulated result (status and worker facts from the round). */
 void cell_result_merge(struct cell_result *total, const struct cell_result *round);

@@ -167,17 +167,10 @@ static void write_chart(const struct comparison *c, const char *dir, char *note,
 
 int comparison_write(const struct comparison *c, const char *dir)
 {
-	char *csv_path = xasprintf("%s/compare.csv", dir), *md_path = xasprintf("%s/compare.md", dir), note[400] = "";
-	FILE *csv = output_file_create(csv_path), *md = output_file_create(md_path);
-	free(csv_path);
-	free(md_path);
-	if (!csv || !md) {
-		if (csv)
-			fclose(csv);
-		if (md)
-			fclose(md);
+	char note[400] = "";
+	FILE *csv, *md;
+	if (output_file_pair_create(dir, "compare.csv", "compare.md", &csv, &md) != 0)
 		return -1;
-	}
 	write_csv(c, csv);
 	fclose(csv);
 	comparison_print(md, c, true);

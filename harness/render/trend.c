@@ -241,17 +241,9 @@ static bool write_chart(const struct trend *trend, const char *dir, unsigned pri
 
 int trend_write(const struct trend *trend, const char *dir)
 {
-	char *csv_path = xasprintf("%s/trend.csv", dir), *md_path = xasprintf("%s/trend.md", dir);
-	FILE *csv = output_file_create(csv_path), *md = output_file_create(md_path);
-	free(csv_path);
-	free(md_path);
-	if (!csv || !md) {
-		if (csv)
-			fclose(csv);
-		if (md)
-			fclose(md);
+	FILE *csv, *md;
+	if (output_file_pair_create(dir, "trend.csv", "trend.md", &csv, &md) != 0)
 		return -1;
-	}
 	write_csv(trend, csv);
 	fclose(csv);
 	fprintf(md, "# spawnbench trend\n\nRoundtrip medians of the cells that write nothing, bundles in kernel version order.\n\n");
