@@ -17,7 +17,7 @@ SAN      = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 PRIMITIVES = $(sort $(wildcard benchmarks/primitives/*.c))
 CORE_SRC   = benchmarks/cell.c benchmarks/dimension.c benchmarks/values.c benchmarks/primitive_table.c \
              benchmarks/child.c benchmarks/heap.c $(PRIMITIVES)
-WORKER_SRC = benchmarks/worker.c benchmarks/counters.c $(CORE_SRC)
+WORKER_SRC = benchmarks/worker.c benchmarks/creation.c benchmarks/creators.c benchmarks/extra_threads.c benchmarks/counters.c $(CORE_SRC)
 
 # the orchestrator is a pipeline: measure writes a bundle; bundle reads it back; analyze and
 # render work from what bundle reads. Each folder sees its own headers and those below it

@@ -78,12 +78,41 @@ static void format_layout(double value, char *buf, size_t size)
 	layout_format((unsigned)value, buf, size);
 }
 
+/* Bounds of the counting dimensions: threads may be none; a cell has at least one creator. */
+#define MAX_THREADS 256
+#define MAX_CREATORS 64
+
+static int parse_whole(const char *text, unsigned long min, unsigned long max, double *value, char *why, size_t why_size)
+{
+	unsigned long count;
+	if (parse_count(text, min, max, &count, why, why_size) != 0)
+		return -1;
+	*value = (double)count;
+	return 0;
+}
+
+static int parse_threads(const char *text, double *value, char *why, size_t why_size)
+{
+	return parse_whole(text, 0, MAX_THREADS, value, why, why_size);
+}
+
+static int parse_creators(const char *text, double *value, char *why, size_t why_size)
+{
+	return parse_whole(text, 1, MAX_CREATORS, value, why, why_size);
+}
+
+static void format_whole(double value, char *buf, size_t size)
+{
+	snprintf(buf, size, "%u", (unsigned)value);
+}
+
 #define NAMES(array) .names = array, .name_count = sizeof array / sizeof array[0]
 #define STORED(member, kind) .cell_offset = offsetof(struct cell, member), .storage = kind
 
 _Static_assert(sizeof(enum action) == sizeof(unsigned) && sizeof(enum writer) == sizeof(unsigned) &&
 		       sizeof(enum pattern) == sizeof(unsigned) && sizeof(enum backing) == sizeof(unsigned) &&
-		       sizeof(enum placement) == sizeof(unsigned),
+		       sizeof(enum placement) == sizeof(unsigned) && sizeof(enum thread_mode) == sizeof(unsigned) &&
+		       sizeof(enum creator_scope) == sizeof(unsigned),
 	       "enumerated dimensions are stored as unsigned");
 
 const struct dimension dimension_table[DIMENSION_COUNT] = {
@@ -98,18 +127,18 @@ const struct dimension dimension_table[DIMENSION_COUNT] = {
 	[DIMENSION_HEAP] = { "heap", "heap", "heap_bytes", "heap", "SIZES", "populated parent memory: 0, 4K, 64M, 1G ...",
 			     "0", STORED(heap_bytes, STORED_U64), MAX_VALUES,
 			     .parse = parse_heap, .format = format_bytes, .label = label_heap,
-			     .labelled_always = true, .plan_depth = 5 },
+			     .labelled_always = true, .plan_depth = 9 },
 	[DIMENSION_RATIO] = { "ratio", "ratios", "write_ratio", "ratio", "LIST",
 			      "fraction of the heap's pages written after creation, 0 to 1", "0",
 			      STORED(write_ratio, STORED_DOUBLE), MAX_VALUES,
 			      .parse = parse_ratio_value, .format = format_double_exact,
-			      .label_prefix = "r=", .labelled_always = true, .plan_depth = 8 },
+			      .label_prefix = "r=", .labelled_always = true, .plan_depth = 12 },
 	[DIMENSION_WRITER] = { "writer", "writer", "writer", "writer", "LIST", "who writes: child, parent", "child",
 			       STORED(writer, STORED_UNSIGNED), WRITER_COUNT, NAMES(writer_names),
-			       .labelled_always = true, .plan_depth = 6 },
+			       .labelled_always = true, .plan_depth = 10 },
 	[DIMENSION_PATTERN] = { "pattern", "pattern", "pattern", "pattern", "LIST", "write order: sequential, random",
 				"sequential", STORED(pattern, STORED_UNSIGNED), PATTERN_COUNT, NAMES(pattern_names),
-				.plan_depth = 7 },
+				.plan_depth = 11 },
 	[DIMENSION_BACKING] = { "backing", "backing", "backing", "backing", "LIST", "private (4 KiB pages), shared, thp",
 				"private", STORED(backing, STORED_UNSIGNED), BACKING_COUNT, NAMES(backing_names),
 				.plan_depth = 2 },
@@ -121,6 +150,22 @@ const struct dimension dimension_table[DIMENSION_COUNT] = {
 				  "child's CPU: same-cpu, other-cpu, any", "same-cpu",
 				  STORED(placement, STORED_UNSIGNED), PLACEMENT_COUNT, NAMES(placement_names),
 				  .plan_depth = 4 },
+	[DIMENSION_THREADS] = { "threads", "threads", "threads", "threads", "COUNTS",
+				"extra threads in the parent, pinned to the other CPUs: 0, 1, 3 ...", "0",
+				STORED(threads, STORED_COUNT), MAX_VALUES, .parse = parse_threads,
+				.format = format_whole, .label_prefix = "threads=", .plan_depth = 8, .column_optional = true },
+	[DIMENSION_THREAD_MODE] = { "thread_mode", "thread_mode", "thread_mode", "thread-mode", "LIST",
+				    "what the extra threads do: busy (spin), idle (sleep)", "busy",
+				    STORED(thread_mode, STORED_UNSIGNED), THREAD_MODE_COUNT, NAMES(thread_mode_names),
+				    .plan_depth = 7, .column_optional = true },
+	[DIMENSION_CREATORS] = { "creators", "creators", "creators", "creators", "COUNTS",
+				 "creators measuring the cell at once, each on its own CPU: 1, 2 ...", "1",
+				 STORED(creators, STORED_COUNT), MAX_VALUES, .parse = parse_creators,
+				 .format = format_whole, .label_prefix = "creators=", .plan_depth = 6, .column_optional = true },
+	[DIMENSION_CREATOR_SCOPE] = { "creator_scope", "creator_scope", "creator_scope", "creator-scope", "LIST",
+				      "several creators as: process (each its own heap), thread (one heap)",
+				      "process", STORED(creator_scope, STORED_UNSIGNED), CREATOR_SCOPE_COUNT,
+				      NAMES(creator_scope_names), .plan_depth = 5, .column_optional = true },
 };
 
 double cell_get(const struct cell *cell, enum dimension_id id)
@@ -128,7 +173,8 @@ double cell_get(const struct cell *cell, enum dimension_id id)
 	const struct dimension *d = &dimension_table[id];
 	const char *field = (const char *)cell + d->cell_offset;
 	switch (d->storage) {
-	case STORED_UNSIGNED: return *(const unsigned *)(const void *)field;
+	case STORED_UNSIGNED:
+	case STORED_COUNT: return *(const unsigned *)(const void *)field;
 	case STORED_U64: return (double)*(const uint64_t *)(const void *)field;
 	case STORED_DOUBLE: return *(const double *)(const void *)field;
 	}
@@ -140,7 +186,8 @@ void cell_set(struct cell *cell, enum dimension_id id, double value)
 	const struct dimension *d = &dimension_table[id];
 	char *field = (char *)cell + d->cell_offset;
 	switch (d->storage) {
-	case STORED_UNSIGNED: *(unsigned *)(void *)field = (unsigned)value; break;
+	case STORED_UNSIGNED:
+	case STORED_COUNT: *(unsigned *)(void *)field = (unsigned)value; break;
 	case STORED_U64: *(uint64_t *)(void *)field = (uint64_t)value; break;
 	case STORED_DOUBLE: *(double *)(void *)field = value; break;
 	}
@@ -248,7 +295,7 @@ bool axes_next(const struct axes *axes, size_t positions[DIMENSION_COUNT])
 
 struct cell axes_cell(const struct axes *axes, const size_t positions[DIMENSION_COUNT])
 {
-	struct cell cell = { .measurer = MEASURER_WORKER };
+	struct cell cell = cell_init(MEASURER_WORKER);
 	for (size_t d = 0; d < DIMENSION_COUNT; d++)
 		if (axes->counts[d])
 			cell_set(&cell, d, axes->values[d][positions[d]]);
@@ -280,6 +327,19 @@ static bool describes_command(const struct cell *cell, char *buf, size_t size)
 	return true;
 }
 
+/* Whether value is the dimension's fallback, which a short label leaves out. */
+static bool at_fallback(enum dimension_id id, double value)
+{
+	double fallback;
+	char why[160];
+	return dimension_parse(id, dimension_table[id].fallback, &fallback, why, sizeof why) == 0 && value == fallback;
+}
+
+bool dimension_named(enum dimension_id id, double value)
+{
+	return !dimension_table[id].column_optional || !at_fallback(id, value);
+}
+
 void cell_describe(const struct cell *cell, char *buf, size_t size)
 {
 	if (describes_command(cell, buf, size))
@@ -288,6 +348,8 @@ void cell_describe(const struct cell *cell, char *buf, size_t size)
 	buf[0] = '\0';
 	for (size_t d = 0; d < DIMENSION_COUNT; d++) {
 		char value[64];
+		if (!dimension_named(d, cell_get(cell, d)))
+			continue;
 		dimension_label(d, cell_get(cell, d), value, sizeof value);
 		if (d)
 			append(buf, size, &used, " ");
@@ -298,14 +360,6 @@ void cell_describe(const struct cell *cell, char *buf, size_t size)
 		append(buf, size, &used, value);
 	}
 	append_program(cell, buf, size, &used);
-}
-
-/* Whether value is the dimension's fallback, which a short label leaves out. */
-static bool at_fallback(enum dimension_id id, double value)
-{
-	double fallback;
-	char why[160];
-	return dimension_parse(id, dimension_table[id].fallback, &fallback, why, sizeof why) == 0 && value == fallback;
 }
 
 void cell_label(const struct cell *cell, char *buf, size_t size)

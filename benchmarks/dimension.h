@@ -25,13 +25,22 @@ enum dimension_id {
 	DIMENSION_BACKING,
 	DIMENSION_LAYOUT,
 	DIMENSION_PLACEMENT,
+	DIMENSION_THREADS,
+	DIMENSION_THREAD_MODE,
+	DIMENSION_CREATORS,
+	DIMENSION_CREATOR_SCOPE,
 	DIMENSION_COUNT
 };
 
 #define MAX_VALUES 32
 
 /* How a dimension's value is stored in struct cell. */
-enum value_storage { STORED_UNSIGNED, STORED_U64, STORED_DOUBLE };
+enum value_storage {
+	STORED_UNSIGNED,   /* an enumeration, or an index (primitive): a name in JSON */
+	STORED_COUNT,      /* unsigned, a number in JSON (threads, creators) */
+	STORED_U64,
+	STORED_DOUBLE
+};
 
 struct dimension {
 	const char *name;          /* in descriptions: heap=64M */
@@ -53,6 +62,7 @@ struct dimension {
 	bool labelled_always;      /* in a cell's short label even at its first value */
 	bool described_bare;       /* "fork exit heap=64M": no name= before the value */
 	unsigned plan_depth;       /* the planner's nesting: 0 outermost (one primitive at a time) */
+	bool column_optional;      /* added after bundles were made without it: missing means the fallback */
 };
 
 extern const struct dimension dimension_table[DIMENSION_COUNT];
@@ -95,6 +105,14 @@ struct cell axes_base_cell(const struct axes *axes);
 bool axes_next(const struct axes *axes, size_t positions[DIMENSION_COUNT]);
 /* The cell at positions. */
 struct cell axes_cell(const struct axes *axes, const size_t positions[DIMENSION_COUNT]);
+
+/*
+ * Whether a cell's name states this dimension: a dimension added later is
+ * left out at its fallback, so that a cell keeps the name it had before
+ * (in descriptions and in the exports that continuous-benchmarking
+ * services key their history by).
+ */
+bool dimension_named(enum dimension_id id, double value);
 
 /* "fork exit heap=64M ratio=0.5 writer=child ..." */
 void cell_describe(const struct cell *cell, char *buf, size_t size);

@@ -64,7 +64,7 @@ counted_median() {
 pooled() {
 	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) at[$i] = i; next }
 		$(at["counted"]) == 0 && $(at["roundtrip_us"]) != "" {
-			k = $1; for (i = 2; i <= 10; i++) k = k "," $i; print k "\t" $(at["roundtrip_us"]) }' "$1/samples.csv" |
+			k = $1; for (i = 2; i <= at["command"]; i++) k = k "," $i; print k "\t" $(at["roundtrip_us"]) }' "$1/samples.csv" |
 		sort -t$'\t' -k1,1 -k2,2g |
 		awk -F'\t' 'function flush(   lo, hi) {
 				if (n >= 6) { lo = int(n / 2 - 0.98 * sqrt(n)); hi = int(n / 2 + 0.98 * sqrt(n) + 1) + 1

@@ -325,8 +325,11 @@ static void load_suite(const struct cli *cli, struct suite_config *config)
 	for (size_t i = 0; i < cli->override_count; i++) {
 		const struct override *o = &cli->overrides[i];
 		if (config_set(config, NULL, o->option->key, o->value, why, sizeof why) != 0) {
-			char *shown = text_escape_controls(o->value);
-			die_bad_input("option --%s %s: %s", o->option->key, shown, why);
+			char *shown = text_escape_controls(o->value), option[64];
+			snprintf(option, sizeof option, "%s", o->option->key);
+			for (char *c = option; *c; c++) /* as it was typed: --thread-mode, not the suite key thread_mode */
+				*c = *c == '_' ? '-' : *c;
+			die_bad_input("option --%s %s: %s", option, shown, why);
 		}
 		config_add_override(config, o->option->key, o->value);
 	}

@@ -323,9 +323,9 @@ scale_samples() {
 resample_samples() {
 	cp -r "$1" "$2"
 	awk -F, -v OFS=, '
-		FNR == 1 { for (i = 1; i <= NF; i++) { if ($i ~ /_us$/) phase[i] = 1; if ($i == "round") r = i }
+		FNR == 1 { for (i = 1; i <= NF; i++) { if ($i ~ /_us$/) phase[i] = 1; if ($i == "round") r = i; if ($i == "command") c = i }
 			   if (NR == 1) print; next }
-		{ key = $1 FS $2 FS $3 FS $4 FS $5 FS $10 FS $r }
+		{ key = $r; for (i = 1; i <= c; i++) key = key FS $i } # the cell (its dimensions and command) and round
 		NR == FNR { n[key]++; for (i in phase) v[key, n[key], i] = $i; next }
 		{ pick = int(rand() * n[key]) + 1; for (i in phase) $i = v[key, pick, i]; print }' \
 		"$1/samples.csv" "$1/samples.csv" >"$2/samples.csv"
@@ -719,7 +719,8 @@ test_suites_keep_their_time() {
 	[ $status = 0 ] || { fail $name "run exited $status: $(tail -2 "$scratch/stderr")"; return; }
 	awk -v w="$wall" 'BEGIN { exit !(w <= 22) }' || { fail $name "--time 20s took $wall s"; return; }
 	awk -v w="$wall" 'BEGIN { exit !(w >= 15) }' || { fail $name "--time 20s ended at $wall s, well before its time"; return; }
-	measured=$(awk -F, 'NR > 1 && $11 == "roundtrip" && $NF == "ok"' "$bundle/summary.csv" | wc -l)
+	measured=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "phase") p = i; next }
+		$p == "roundtrip" && $NF == "ok"' "$bundle/summary.csv" | wc -l)
 	[ "$planned" = "$measured" ] || { fail $name "the dry run planned $planned cells, the run measured $measured"; return; }
 	# the slow cell is measured, and says the CI it reached beside the target
 	[ "$(value "$bundle/summary.csv" ci_target action=exec heap_bytes=0 phase=roundtrip)" = 0.02 ] &&
@@ -734,6 +735,83 @@ test_suites_keep_their_time() {
 			{ fail $name "--time $t: $(cat "$scratch/stderr")"; return; }
 	done
 	pass "$name (--time 20s took $wall s; $measured cells as planned)"
+}
+
+# the worker's /proc facts in meta.json, one "KEY VALUE" line per measured cell
+cell_facts() { grep -oE "\"$2\": [0-9]+" "$1/meta.json" | awk '{ print $2 }' | sort | uniq -c | awk '{ print $2 "x" $1 }' | tr '\n' ' '; }
+
+test_busy_thread_slows_parent_writes() {
+	local name=a_busy_thread_makes_the_parents_copy_on_write_dearer alone busy column t
+	[ "$(nproc)" -ge 2 ] || { skip $name "one CPU: there is no other CPU for the busy thread"; return; }
+	spawnbench --primitives fork --action exit --heap 64M --ratios 1 --writer parent --threads 0,1 --thread-mode busy \
+		--warmup 1 --min-iterations 6 --budget 1s --rounds 2 --events minor-faults,tlb:tlb_flush
+	[ $status = 0 ] || { fail $name "exit $status: $(tail -2 "$scratch/stderr")"; return; }
+	alone=$(value "$bundle/summary.csv" median_us threads=0 phase=cow)
+	busy=$(value "$bundle/summary.csv" median_us threads=1 thread_mode=busy phase=cow)
+	# the parent writes while the child is alive: with a thread running on another CPU, each fault's
+	# flush reaches that CPU too (4.6x here on 2026-11-29, 2-CPU VM); a wide margin
+	awk -v a="$alone" -v b="$busy" 'BEGIN { exit !(a > 0 && b > 1.3 * a) }' ||
+		{ fail $name "write loop alone $alone us, with a busy thread $busy us"; return; }
+	if [ "$(id -u)" = 0 ]; then # the tracepoint needs root where perf_event_paranoid is above -1
+		for column in tlb_flush_remote_shootdown tlb_flush_remote_ipi_send; do
+			for t in 0 1; do
+				[ -n "$(value "$bundle/summary.csv" $column threads=$t phase=cow)" ] ||
+					{ fail $name "no $column for threads=$t"; return; }
+			done
+		done
+	fi
+	pass "$name (64M written: $alone us alone, $busy us with a busy thread)"
+}
+
+test_multithreaded_parent_child_has_one_thread() {
+	local name=every_primitive_with_extra_threads_and_a_one_thread_child measured
+	spawnbench --primitives fork,vfork,posix_spawn,clone,clone-vm --action exit,exec --heap 1M --ratios 0,1 \
+		--writer child,parent --threads 3 --thread-mode busy,idle --warmup 1 --min-iterations 3 --budget 0.05s \
+		--rounds 1 --events none
+	[ $status = 0 ] && ! grep -qE '^ *"status": "(failed|skipped)' "$bundle/meta.json" ||
+		{ fail $name "exit $status: $(grep -m1 -oE '"status": "(failed|skipped)[^"]*' "$bundle/meta.json")"; return; }
+	measured=$(grep -c '"status": "ok"' "$bundle/meta.json")
+	# read from /proc: the worker and its 3 threads; a child forked from it, one thread (POSIX)
+	[ "$measured" -gt 20 ] && [ "$(cell_facts "$bundle" worker_threads)" = "4x$measured " ] &&
+		[ "$(cell_facts "$bundle" child_threads)" = "1x$measured " ] ||
+		{ fail $name "$measured cells; worker threads $(cell_facts "$bundle" worker_threads), child threads $(cell_facts "$bundle" child_threads)"; return; }
+	pass "$name ($measured cells)"
+}
+
+test_creators_measure_together() {
+	local name=creators_measure_at_once_each_with_its_samples over scope rows rate
+	over=$(($(nproc) + 1))
+	spawnbench --primitives fork,vfork --action exit --heap 1M --ratios 0 --creators 1,2,$over \
+		--creator-scope process,thread --warmup 1 --min-iterations 6 --budget 0.2s --rounds 2 --events none
+	[ $status = 0 ] && ! grep -qE '^ *"status": "(failed|skipped)' "$bundle/meta.json" ||
+		{ fail $name "exit $status: $(tail -2 "$scratch/stderr")"; return; }
+	for scope in process thread; do
+		# each creator's samples, as many of each: "0:N 1:N"
+		rows=$(awk -F, -v scope=$scope 'NR == 1 { for (i = 1; i <= NF; i++) at[$i] = i; next }
+			$(at["primitive"]) == "fork" && $(at["creators"]) == 2 && $(at["creator_scope"]) == scope { n[$(at["creator"])]++ }
+			END { for (c in n) printf "%s:%d ", c, n[c] }' "$bundle/samples.csv" | tr ' ' '\n' | sort | tr '\n' ' ')
+		[[ "$rows" =~ ^0:([0-9]+)\ 1:([0-9]+)\ $ ]] && [ "${BASH_REMATCH[1]}" = "${BASH_REMATCH[2]}" ] ||
+			{ fail $name "$scope: creators' samples $rows"; return; }
+		rate=$(value "$bundle/summary.csv" creations_per_s primitive=fork creators=2 creator_scope=$scope phase=roundtrip)
+		[ -n "$rate" ] && [ -n "$(value "$bundle/summary.csv" scaling_efficiency primitive=fork creators=2 creator_scope=$scope phase=roundtrip)" ] ||
+			{ fail $name "$scope: no creations per second or efficiency"; return; }
+		[ "$(value "$bundle/summary.csv" oversubscribed primitive=fork creators=$over creator_scope=$scope phase=roundtrip)" = 1 ] &&
+			[ "$(value "$bundle/summary.csv" oversubscribed primitive=fork creators=2 creator_scope=$scope phase=roundtrip)" = "$((over <= 2))" ] ||
+			{ fail $name "$scope: oversubscribed not flagged as the PUs say"; return; }
+	done
+	grep -q "oversubscribed: more creators than PUs" "$bundle/report.md" || { fail $name "report.md does not flag oversubscribed"; return; }
+	[ -z "$(tagged_processes 'spawnbench-(worker|helper)')" ] || { fail $name "left behind: $(tagged_processes 'spawnbench-(worker|helper)')"; return; }
+	pass "$name (2 fork creators as threads: $rate creations/s)"
+}
+
+test_bad_concurrency_values() {
+	local name=bad_threads_or_creators_exit_2_naming_the_option option
+	for option in "--threads -1" "--creators 0" "--thread-mode lazy" "--creator-scope fiber"; do
+		"$bin" $option --output "$scratch/never" >/dev/null 2>"$scratch/stderr"
+		[ $? = 2 ] && grep -q -- "option $option: " "$scratch/stderr" && [ ! -e "$scratch/never" ] ||
+			{ fail $name "$option: $(cat "$scratch/stderr")"; return; }
+	done
+	pass $name
 }
 
 smoke() {
@@ -784,6 +862,10 @@ else
 		test_runs_per_side
 		test_machine_probes
 		test_suites_keep_their_time
+		test_busy_thread_slows_parent_writes
+		test_multithreaded_parent_child_has_one_thread
+		test_creators_measure_together
+		test_bad_concurrency_values
 	)
 fi
 for test in "${tests[@]}"; do

@@ -52,7 +52,7 @@ double harness_over_hyperfine(const struct run_results *results, const struct ax
 	harness.primitive = (unsigned)primitive_index("posix_spawn");
 	harness.action = ACTION_EXEC;
 	harness.heap_bytes = 0;
-	hyperfine = (struct cell){ .measurer = MEASURER_HYPERFINE, .action = ACTION_EXEC, .placement = PLACEMENT_ANY,
+	hyperfine = (struct cell){ .creators = 1, .measurer = MEASURER_HYPERFINE, .action = ACTION_EXEC, .placement = PLACEMENT_ANY,
 				   .command_line = "helper" };
 	const struct cell_summary *a = results_find(results, &harness), *b = results_find(results, &hyperfine);
 	*harness_us = a && a->status == CELL_OK ? a->phases[COLUMN_ROUNDTRIP_US].median : NAN;

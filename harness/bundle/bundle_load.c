@@ -55,11 +55,11 @@ int cell_from_row(const struct csv_table *table, size_t row, struct cell *cell, 
 	memset(cell, 0, sizeof *cell);
 	for (size_t d = 0; d < DIMENSION_COUNT; d++) {
 		int column = csv_column(table, dimension_table[d].column);
-		if (column < 0) {
+		const char *text = column >= 0 ? csv_field(table, row, (size_t)column) : dimension_table[d].fallback;
+		if (column < 0 && !dimension_table[d].column_optional) {
 			snprintf(why, why_size, "no column '%s'", dimension_table[d].column);
 			return -1;
 		}
-		const char *text = csv_field(table, row, (size_t)column);
 		double value;
 		char problem[200];
 		if (d == DIMENSION_PRIMITIVE && (cell->measurer = row_measurer(text)) != MEASURER_WORKER)
@@ -163,6 +163,17 @@ static void read_phase(const struct csv_table *table, size_t row, struct summary
 	phase->between_share = values[12];
 }
 
+/* All creators together (absent from bundles made before there were creators: NaN, not oversubscribed). */
+static void read_throughput(const struct csv_table *table, size_t row, struct cell_summary *summary)
+{
+	struct summary *rate = &summary->creations_per_s;
+	rate->median = number(table, row, csv_column(table, "creations_per_s"));
+	rate->ci_low = number(table, row, csv_column(table, "creations_per_s_ci_low"));
+	rate->ci_high = number(table, row, csv_column(table, "creations_per_s_ci_high"));
+	rate->n = !isnan(rate->median);
+	summary->oversubscribed = number(table, row, csv_column(table, "oversubscribed")) == 1;
+}
+
 static int load_summary(struct loaded_bundle *bundle, char *why, size_t why_size)
 {
 	struct csv_table table;
@@ -189,6 +200,7 @@ static int load_summary(struct loaded_bundle *bundle, char *why, size_t why_size
 		parse_status(csv_field(&table, row, (size_t)status_column), summary);
 		if (phase >= 0)
 			read_phase(&table, row, &summary->phases[phase]);
+		read_throughput(&table, row, summary);
 		for (size_t c = 0; c < MAX_COLUMNS; c++)
 			if (columns[c] >= 0)
 				summary->medians[c] = number(&table, row, columns[c]);

@@ -21,6 +21,7 @@ struct cell_summary *results_append(struct run_results *results, const struct ce
 		summary->medians[column] = NAN;
 	for (int phase = 0; phase < PHASE_COUNT; phase++)
 		summarize(NULL, 0, &summary->phases[phase]);
+	summarize(NULL, 0, &summary->creations_per_s);
 	return summary;
 }
 
@@ -41,6 +42,106 @@ void summary_from_samples(struct cell_summary *summary, const struct sample_tabl
 	double *counted_roundtrip = sample_column_where(samples, COLUMN_ROUNDTRIP_US, true);
 	summary->counted_roundtrip_us = median_of(counted_roundtrip, samples->rows);
 	free(counted_roundtrip);
+	results_throughput(samples, &summary->creations_per_s);
+}
+
+#define MAX_THROUGHPUT_CREATORS 64
+
+/* One round's chunks as they fill: each creator's current chunk, and the rates of the chunks so far. */
+struct round_chunks {
+	double round;
+	size_t filled[MAX_THROUGHPUT_CREATORS];      /* iterations in the creator's current chunk */
+	double seconds[MAX_THROUGHPUT_CREATORS];     /* their roundtrips */
+	size_t chunk[MAX_THROUGHPUT_CREATORS];       /* the creator's current chunk's index */
+	double *rates;                               /* per chunk index: the sum of the creators' rates */
+	size_t rate_count, capacity;
+	bool any_whole;
+};
+
+static void add_rate(struct round_chunks *r, size_t chunk, double rate)
+{
+	if (chunk >= r->capacity) {
+		size_t capacity = r->capacity ? 2 * r->capacity : 64;
+		while (capacity <= chunk)
+			capacity *= 2;
+		r->rates = xrealloc(r->rates, capacity * sizeof *r->rates);
+		for (size_t i = r->capacity; i < capacity; i++)
+			r->rates[i] = 0;
+		r->capacity = capacity;
+	}
+	r->rates[chunk] += rate;
+	if (chunk + 1 > r->rate_count)
+		r->rate_count = chunk + 1;
+}
+
+static void take_iteration(struct round_chunks *r, size_t creator, double roundtrip_us)
+{
+	r->filled[creator]++;
+	r->seconds[creator] += roundtrip_us / 1e6;
+	if (r->filled[creator] < THROUGHPUT_CHUNK)
+		return;
+	add_rate(r, r->chunk[creator]++, THROUGHPUT_CHUNK / r->seconds[creator]);
+	r->filled[creator] = 0;
+	r->seconds[creator] = 0;
+	r->any_whole = true;
+}
+
+/* The round's chunk values into values and rounds (from *n); a round without a whole chunk gives its parts as one. */
+static void end_round(struct round_chunks *r, double *values, double *rounds, size_t *n)
+{
+	if (!r->any_whole)
+		for (size_t c = 0; c < MAX_THROUGHPUT_CREATORS; c++)
+			if (r->filled[c])
+				add_rate(r, 0, (double)r->filled[c] / r->seconds[c]);
+	for (size_t k = 0; k < r->rate_count; k++) {
+		values[*n] = r->rates[k];
+		rounds[(*n)++] = r->round;
+	}
+	free(r->rates);
+	memset(r, 0, sizeof *r);
+}
+
+void results_throughput(const struct sample_table *samples, struct summary *out)
+{
+	/* at most one value per plain iteration */
+	double *values = xmalloc((samples->rows + 1) * sizeof *values), *rounds = xmalloc((samples->rows + 1) * sizeof *rounds);
+	struct round_chunks chunks;
+	size_t n = 0;
+	memset(&chunks, 0, sizeof chunks);
+	for (size_t row = 0; row < samples->rows; row++) {
+		const double *s = sample_row(samples, row);
+		size_t creator = (size_t)s[COLUMN_CREATOR];
+		if (s[COLUMN_COUNTED] != 0 || isnan(s[COLUMN_ROUNDTRIP_US]) || !(s[COLUMN_CREATOR] >= 0) ||
+		    creator >= MAX_THROUGHPUT_CREATORS)
+			continue;
+		if (s[COLUMN_ROUND] != chunks.round) /* each round's rows are together */
+			end_round(&chunks, values, rounds, &n);
+		chunks.round = s[COLUMN_ROUND];
+		take_iteration(&chunks, creator, s[COLUMN_ROUNDTRIP_US]);
+	}
+	end_round(&chunks, values, rounds, &n);
+	summarize_rounds(values, rounds, n, out);
+	free(values);
+	free(rounds);
+}
+
+/* Whether a and b differ in nothing but their creators and scope. */
+static bool same_but_creators(const struct cell *a, const struct cell *b)
+{
+	struct cell like = *b;
+	like.creators = a->creators;
+	like.creator_scope = a->creator_scope;
+	return cell_equal(a, &like);
+}
+
+double results_scaling_efficiency(const struct run_results *results, const struct cell_summary *cell)
+{
+	for (size_t i = 0; i < results->count; i++) {
+		const struct cell_summary *one = &results->cells[i];
+		if (one->cell.creators == 1 && one->status == CELL_OK && same_but_creators(&cell->cell, &one->cell))
+			return cell->creations_per_s.median / (cell->cell.creators * one->creations_per_s.median);
+	}
+	return NAN;
 }
 
 void results_free(struct run_results *results)

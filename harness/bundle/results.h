@@ -23,6 +23,9 @@ struct cell_summary {
 	double counted_roundtrip_us;    /* roundtrip median of the counted iterations; NaN without events */
 	double child_page_tables_kib;   /* a child forked from the heap: its VmPTE; NaN when not known */
 	bool iterations_sized;          /* the time plan kept it at the minimum of iterations (meta.json) */
+	/* every creator together: creations per second (median and interval, no _us), see results_throughput */
+	struct summary creations_per_s;
+	bool oversubscribed;            /* more creators than PUs: some shared one */
 };
 
 struct run_results {
@@ -32,6 +35,24 @@ struct run_results {
 
 /* Fills a summary's phases (clustered by round) and column medians from its samples. */
 void summary_from_samples(struct cell_summary *summary, const struct sample_table *samples);
+
+/*
+ * Creations per second of every creator together, rounds as clusters. Each
+ * creator's iterations in a round are cut into chunks of THROUGHPUT_CHUNK
+ * (its k-th chunk runs alongside the others' k-th: a batch starts on all at
+ * once); a chunk's rate is its iterations over the sum of their roundtrips,
+ * and the value of chunk k is the sum of the creators' rates. A round too
+ * short for one whole chunk is one chunk. With one creator it is one over
+ * the mean roundtrip, the baseline of the scaling efficiency.
+ */
+#define THROUGHPUT_CHUNK 16
+void results_throughput(const struct sample_table *samples, struct summary *out);
+
+/*
+ * A cell's creations per second over those of the same cell with one creator
+ * times its creators: 1 scales perfectly; NaN without that cell.
+ */
+double results_scaling_efficiency(const struct run_results *results, const struct cell_summary *cell);
 
 /* A new summary for cell at the end: no samples yet, every statistic NaN. */
 struct cell_summary *results_append(struct run_results *results, const struct cell *cell);

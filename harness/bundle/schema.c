@@ -10,7 +10,7 @@
 
 const char *const fixed_column_names[FIXED_COLUMNS] = {
 	"create_us", "start_us", "cow_us", "roundtrip_us",
-	"child_minflt", "child_majflt", "parent_minflt", "parent_majflt", "counted", "round",
+	"child_minflt", "child_majflt", "parent_minflt", "parent_majflt", "counted", "round", "creator",
 };
 const char *const phase_names[PHASE_COUNT] = { "create", "start", "cow", "roundtrip" };
 const char *const cell_status_names[CELL_STATUS_COUNT] = { "ok", "n/a", "skipped", "failed" };

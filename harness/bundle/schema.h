@@ -31,6 +31,7 @@ enum sample_column {
 	COLUMN_PARENT_MAJFLT,
 	COLUMN_COUNTED,              /* 1: perf counters were open (and their cost in the windows) */
 	COLUMN_ROUND,                /* which round of the cell (0-based) */
+	COLUMN_CREATOR,              /* which creator made the child (0-based; 0 with one creator) */
 	FIXED_COLUMNS,
 	/* then, per counted event: its scaled value, then enabled/running */
 };

@@ -83,7 +83,9 @@ static void start_csv_files(struct bundle *bundle)
 	fputs("\n", bundle->samples);
 	write_dimension_header(bundle->summary);
 	fputs(",phase,n,median_us,ci_low_us,ci_high_us,mean_us,stddev_us,min_us,p90_us,p99_us,max_us,outliers,"
-	      "rounds,between_round_share,ci_target", bundle->summary);
+	      "rounds,between_round_share,ci_target,"
+	      "creations_per_s,creations_per_s_ci_low,creations_per_s_ci_high,scaling_efficiency,oversubscribed",
+	      bundle->summary);
 	for (int column = COLUMN_CHILD_MINFLT; column <= COLUMN_PARENT_MAJFLT; column++)
 		fprintf(bundle->summary, ",%s", fixed_column_names[column]);
 	write_event_headers(bundle->summary, bundle->events, false);
@@ -222,7 +224,20 @@ static size_t counted_event_count(const struct event_set *events)
 	return counted;
 }
 
-static void write_summary(struct bundle *bundle, const struct cell_summary *s)
+/* All creators together: creations per second and its interval, the scaling efficiency, whether they shared PUs. */
+static void write_throughput(FILE *file, const struct cell_summary *s, double scaling_efficiency)
+{
+	const struct summary *rate = &s->creations_per_s;
+	bool worker = s->cell.measurer == MEASURER_WORKER && s->status == CELL_OK;
+	/* three decimals, as the times */
+	write_number(file, worker && rate->n ? rate->median : NAN, true);
+	write_number(file, worker && rate->n ? rate->ci_low : NAN, true);
+	write_number(file, worker && rate->n ? rate->ci_high : NAN, true);
+	write_number(file, worker ? scaling_efficiency : NAN, true);
+	fprintf(file, ",%d", s->oversubscribed);
+}
+
+static void write_summary(struct bundle *bundle, const struct cell_summary *s, double scaling_efficiency)
 {
 	/* every row as wide as the header, n/a cells (no samples, no columns) included */
 	size_t columns = FIXED_COLUMNS + 2 * counted_event_count(bundle->events);
@@ -243,6 +258,7 @@ static void write_summary(struct bundle *bundle, const struct cell_summary *s)
 			fprintf(bundle->summary, ",%.3f", p->between_share);
 		/* the relative CI half-width the run aimed at: ci_low_us, ci_high_us and median_us say what it reached */
 		write_number(bundle->summary, bundle->ci_target, false);
+		write_throughput(bundle->summary, s, scaling_efficiency);
 		/* the faults' and the events' medians (not the events' scaling columns) */
 		for (size_t column = COLUMN_CHILD_MINFLT; column < columns; column++)
 			if ((column > COLUMN_PARENT_MAJFLT && column < FIXED_COLUMNS) ||
@@ -261,10 +277,10 @@ void bundle_add_samples(struct bundle *bundle, const struct cell *cell, const st
 	fflush(bundle->samples);
 }
 
-void bundle_add_summary(struct bundle *bundle, const struct cell_summary *summary, const struct cell_result *result,
-			unsigned long rounds)
+void bundle_add_summary(struct bundle *bundle, const struct cell_summary *summary, double scaling_efficiency,
+			const struct cell_result *result, unsigned long rounds)
 {
-	write_summary(bundle, summary);
+	write_summary(bundle, summary, scaling_efficiency);
 	fflush(bundle->summary);
 	char status[400];
 	status_format(summary->status, summary->reason, status, sizeof status);
@@ -275,9 +291,9 @@ void bundle_add_summary(struct bundle *bundle, const struct cell_summary *summar
 		cell_column_text(c, d, text, sizeof text);
 		/* numbers stay numbers in JSON (heap_bytes, write_ratio), names stay names */
 		enum value_storage storage = dimension_table[d].storage;
-		json_t *value = storage == STORED_DOUBLE ? json_real(cell_get(c, d))
-				: storage == STORED_U64	      ? json_integer((json_int_t)cell_get(c, d))
-							      : json_string(text);
+		json_t *value = storage == STORED_DOUBLE		 ? json_real(cell_get(c, d))
+				: storage == STORED_U64 || storage == STORED_COUNT ? json_integer((json_int_t)cell_get(c, d))
+										   : json_string(text);
 		json_object_set_new(entry, dimension_table[d].column, value);
 	}
 	json_t *facts = json_pack("{s:s, s:I, s:f, s:I, s:I, s:I}", "status", status,
@@ -300,6 +316,11 @@ void bundle_add_summary(struct bundle *bundle, const struct cell_summary *summar
 	json_object_set_new(entry, "rounds", json_integer((json_int_t)rounds));
 	if (result->child_page_tables_kib)
 		json_object_set_new(entry, "child_page_tables_kib", json_integer((json_int_t)result->child_page_tables_kib));
+	if (result->worker_threads) {
+		/* read from /proc: the worker's threads once set up, and those of a child it forked then */
+		json_object_set_new(entry, "worker_threads", json_integer(result->worker_threads));
+		json_object_set_new(entry, "child_threads", json_integer((json_int_t)result->child_threads));
+	}
 	if (!isnan(summary->counted_roundtrip_us))
 		json_object_set_new(json_array_get(bundle->cells, json_array_size(bundle->cells) - 1),
 				    "counted_roundtrip_median_us", json_real(summary->counted_roundtrip_us));

@@ -32,9 +32,9 @@ int bundle_open(struct bundle *bundle, const char *output_dir, const struct suit
 /* Appends one round's raw samples to samples.csv. */
 void bundle_add_samples(struct bundle *bundle, const struct cell *cell, const struct cell_result *round);
 
-/* A cell whose rounds are done: its summary.csv rows and its entry in meta.json. */
-void bundle_add_summary(struct bundle *bundle, const struct cell_summary *summary, const struct cell_result *result,
-			unsigned long rounds);
+/* A cell whose rounds are done: its summary.csv rows and its entry in meta.json (NaN: no efficiency known). */
+void bundle_add_summary(struct bundle *bundle, const struct cell_summary *summary, double scaling_efficiency,
+			const struct cell_result *result, unsigned long rounds);
 /* Adds key (taking value) to the meta.json entry of the cell added last. */
 void bundle_note_last_cell(struct bundle *bundle, const char *key, json_t *value);
 

@@ -107,6 +107,7 @@ static int import_times(const char *json_path, struct cell_result *result)
 		row[COLUMN_ROUNDTRIP_US] = json_number_value(time) * 1e6;
 		row[COLUMN_COUNTED] = 0;
 		row[COLUMN_ROUND] = 0; /* hyperfine runs a command once, in one round */
+		row[COLUMN_CREATOR] = 0;
 	}
 	json_decref(root);
 	return 0;

@@ -100,6 +100,32 @@ static const char *duplicate_rule(const struct cell *cell, const struct suite_co
 	return why;
 }
 
+/*
+ * Rules of the parent's threads and the creators: a mode without threads and
+ * a scope with one creator mean nothing, so such cells are measured once, at
+ * the suite's first mode and scope.
+ */
+static const char *concurrency_rule(const struct cell *cell, const struct suite_config *config, char *why,
+				    size_t why_size)
+{
+	const struct axes *axes = &config->axes;
+	unsigned first_mode = (unsigned)axes->values[DIMENSION_THREAD_MODE][0];
+	unsigned first_scope = (unsigned)axes->values[DIMENSION_CREATOR_SCOPE][0];
+	if (cell->threads && cell->creators > 1)
+		return "extra threads and several creators are measured one at a time";
+	if (cell->creators > 1 && cell->placement == PLACEMENT_OTHER_CPU)
+		return "several creators: each child runs on its creator's CPU; other-cpu is measured with one creator";
+	if (!cell->threads && cell->thread_mode != first_mode) {
+		snprintf(why, why_size, "no extra threads: measured once, as thread_mode=%s", thread_mode_names[first_mode]);
+		return why;
+	}
+	if (cell->creators == 1 && cell->creator_scope != first_scope) {
+		snprintf(why, why_size, "one creator: measured once, as creator_scope=%s", creator_scope_names[first_scope]);
+		return why;
+	}
+	return NULL;
+}
+
 const char *cell_not_applicable(const struct cell *cell, const struct suite_config *config,
 				char *why, size_t why_size)
 {
@@ -111,6 +137,8 @@ const char *cell_not_applicable(const struct cell *cell, const struct suite_conf
 		reason = heap_rule(cell, why, why_size);
 	if (!reason)
 		reason = suite_rule(cell, config, why, why_size);
+	if (!reason)
+		reason = concurrency_rule(cell, config, why, why_size);
 	if (!reason)
 		reason = duplicate_rule(cell, config, pages_written, why, why_size);
 	return reason;
@@ -158,7 +186,7 @@ static const char *exec_program(struct plan *plan, const struct suite_config *co
 static void plan_add_commands(struct plan *plan, const struct suite_config *c)
 {
 	for (size_t i = 0; i < c->command_count; i++) {
-		struct cell cell = { .measurer = MEASURER_HYPERFINE, .action = ACTION_EXEC, .placement = PLACEMENT_ANY,
+		struct cell cell = { .creators = 1, .measurer = MEASURER_HYPERFINE, .action = ACTION_EXEC, .placement = PLACEMENT_ANY,
 				     .command_line = c->commands[i] };
 		plan_add(plan, &cell, c);
 	}

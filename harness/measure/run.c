@@ -87,7 +87,8 @@ static void account_round(struct time_accounting *time, const struct cell_result
 	time->teardown_s += round->teardown_seconds;
 	for (size_t row = 0; row < round->samples.rows; row++) {
 		const double *sample = sample_row(&round->samples, row);
-		if (sample[COLUMN_COUNTED] == 0 && !isnan(sample[COLUMN_ROUNDTRIP_US]))
+		/* creator 0's: several creators' windows run at the same time */
+		if (sample[COLUMN_COUNTED] == 0 && sample[COLUMN_CREATOR] == 0 && !isnan(sample[COLUMN_ROUNDTRIP_US]))
 			time->in_windows_s += sample[COLUMN_ROUNDTRIP_US] / 1e6;
 	}
 }
@@ -147,6 +148,7 @@ static void measure_round(struct run *run, struct cell_progress *progress, size_
 /* Summaries once the rounds are done (or interrupted): every cell with a finished round, and the n/a ones. */
 static void record_cells(struct run *run, struct cell_progress *progress)
 {
+	size_t *summary_index = xcalloc(run->plan.count + 1, sizeof *summary_index);
 	for (size_t i = 0; i < run->plan.count; i++) {
 		const struct planned_cell *planned = &run->plan.cells[i];
 		struct cell_result *total = &progress[i].total;
@@ -162,12 +164,23 @@ static void record_cells(struct run *run, struct cell_progress *progress)
 		snprintf(summary->reason, sizeof summary->reason, "%s", total->reason);
 		if (total->child_page_tables_kib)
 			summary->child_page_tables_kib = (double)total->child_page_tables_kib;
+		summary->oversubscribed = planned->cell.measurer == MEASURER_WORKER && topology_oversubscribed(&planned->cell);
 		summary_from_samples(summary, &total->samples);
-		bundle_add_summary(&run->bundle, &run->results.cells[run->results.count - 1], total, progress[i].rounds_done);
+		summary_index[i] = run->results.count; /* 0: no summary */
+	}
+	/* then written, once every cell's is known: a scaling efficiency reads the one-creator cell's */
+	for (size_t i = 0; i < run->plan.count; i++) {
+		if (!summary_index[i])
+			continue;
+		const struct cell_summary *summary = &run->results.cells[summary_index[i] - 1];
+		struct cell_result *total = &progress[i].total;
+		bundle_add_summary(&run->bundle, summary, results_scaling_efficiency(&run->results, summary), total,
+				   progress[i].rounds_done);
 		if (run->schedule.active && run->schedule.cells[i].sized[0])
 			bundle_note_last_cell(&run->bundle, "iterations_sized", json_string(run->schedule.cells[i].sized));
 		run->counts[total->status]++;
 	}
+	free(summary_index);
 }
 
 /* The roundtrip's 95% CI half-width over its median, rounds as clusters (as summary.csv gives it); NaN if unknown. */

@@ -36,8 +36,11 @@ uint64_t cell_memory_needed(const struct cell *cell)
 	uint64_t copied = 0;
 	if (!primitive->shares_memory && cell->backing != BACKING_SHARED)
 		copied = cell_pages_written(cell) * PAGE_BYTES;
+	/* creator processes each have their heap; creator threads share one and each child copies its own */
+	uint64_t heaps = cell->creator_scope == CREATOR_SCOPE_PROCESS ? cell->creators : 1;
+	uint64_t memory = heaps * cell->heap_bytes + cell->creators * copied;
 	/* page tables: 2 MiB per GiB per copy, within the margin's 5% */
-	return cell->heap_bytes + copied + MEMORY_MARGIN_BYTES + (cell->heap_bytes + copied) / 20;
+	return memory + MEMORY_MARGIN_BYTES + memory / 20;
 }
 
 static uint64_t memory_available(void)
@@ -69,11 +72,12 @@ const char *named_helper(const char *command, const struct sampler_paths *paths)
 	return strcmp(command, "helper") == 0 ? paths->helper : strcmp(command, "helper-glibc") == 0 ? paths->helper_glibc : NULL;
 }
 
-#define WORKER_ARGV_MAX (40 + MAX_COMMAND_WORDS + 2 * MAX_RUN_EVENTS)
+#define WORKER_ARGV_MAX (40 + MAX_COMMAND_WORDS + 2 * MAX_RUN_EVENTS + 2 * MAX_PLACED_CPUS)
 
 /* argv for the worker; strings live in storage (freed by the caller). */
 static char **worker_argv(const struct cell *cell, const struct event_set *events,
-			  const struct sampler_paths *paths, int child_cpu, char **storage, size_t *stored)
+			  const struct sampler_paths *paths, const struct placement_plan *placement, char **storage,
+			  size_t *stored)
 {
 	char **argv = xcalloc(WORKER_ARGV_MAX, sizeof *argv);
 	size_t n = 0;
@@ -86,8 +90,12 @@ static char **worker_argv(const struct cell *cell, const struct event_set *event
 		dimension_format(d, cell_get(cell, d), value, sizeof value);
 		ARG(xasprintf("--%s=%s", dimension_table[d].worker_flag, value));
 	}
-	if (child_cpu >= 0)
-		ARG(xasprintf("--move-to-cpu=%d", child_cpu));
+	if (placement->child_cpu >= 0)
+		ARG(xasprintf("--move-to-cpu=%d", placement->child_cpu));
+	for (size_t i = 0; i < placement->thread_cpu_count; i++)
+		ARG(xasprintf("--thread-cpu=%d", placement->thread_cpus[i]));
+	for (size_t i = 0; i < placement->creator_cpu_count; i++)
+		ARG(xasprintf("--creator-cpu=%d", placement->creator_cpus[i]));
 	char **words = NULL;
 	char why[128];
 	const char *program = cell->exec_program;
@@ -179,7 +187,8 @@ static int converse_batch(struct sampling *s, unsigned long count, bool keep, bo
 	snprintf(line, sizeof line, counted ? PROTOCOL_COUNT : PROTOCOL_RUN, count);
 	if (worker_link_send(&s->link, line) != 0)
 		return set_status(s->result, CELL_FAILED, "worker stopped listening"), -1;
-	for (unsigned long i = 0; i <= count; i++) {
+	unsigned long lines = count * s->cell->creators; /* each creator's samples, then the end */
+	for (unsigned long i = 0; i <= lines; i++) {
 		enum read_result got = worker_link_read_line(&s->link, line, sizeof line, s->config->timeout_seconds);
 		if (got == READ_INTERRUPTED)
 			return s->result->interrupted = true, -1;
@@ -191,14 +200,14 @@ static int converse_batch(struct sampling *s, unsigned long count, bool keep, bo
 		if (strncmp(line, PROTOCOL_FAIL, strlen(PROTOCOL_FAIL)) == 0)
 			return set_status(s->result, CELL_FAILED, "%s", line + strlen(PROTOCOL_FAIL)), -1;
 		uint64_t thp_after = 0;
-		if (i == count && sscanf(line, PROTOCOL_END_SCAN, s->result->clone_syscall, &thp_after) == 2) {
+		if (i == lines && sscanf(line, PROTOCOL_END_SCAN, s->result->clone_syscall, &thp_after) == 2) {
 			if (keep && (!s->batches_done || thp_after < s->result->thp_bytes_after))
 				s->result->thp_bytes_after = thp_after;
 			s->batches_done += keep;
 			return 0;
 		}
 		double row[FIXED_COLUMNS + 2 * MAX_RUN_EVENTS];
-		if (i == count || parse_sample(line, row, s->counted_events) != 0)
+		if (i == lines || parse_sample(line, row, s->counted_events) != 0)
 			return set_status(s->result, CELL_FAILED, "worker said something unexpected: %.80s", line), -1;
 		row[COLUMN_ROUND] = s->round;
 		if (keep)
@@ -237,9 +246,15 @@ void roundtrip_quick_summary(const struct sample_table *earlier, const struct sa
 	free(rounds);
 }
 
+/* Iterations kept so far, per creator: a batch of N runs N on every creator at once. */
+static size_t iterations_kept(const struct sampling *s)
+{
+	return s->result->samples.rows / s->cell->creators;
+}
+
 static bool precise_enough(const struct sampling *s)
 {
-	if (s->result->samples.rows < s->min_iterations)
+	if (iterations_kept(s) < s->min_iterations)
 		return false;
 	struct summary summary;
 	roundtrip_quick_summary(s->earlier, &s->result->samples, &summary);
@@ -256,11 +271,11 @@ static void sample_until_done(struct sampling *s)
 	double started = monotonic_seconds();
 	unsigned long batch = s->min_iterations;
 	for (;;) {
-		if (batch + s->result->samples.rows > s->max_iterations)
-			batch = s->max_iterations - s->result->samples.rows;
+		if (batch + iterations_kept(s) > s->max_iterations)
+			batch = s->max_iterations - iterations_kept(s);
 		if (run_batch(s, batch, true, false) != 0)
 			return;
-		size_t kept = s->result->samples.rows;
+		size_t kept = iterations_kept(s);
 		double spent = monotonic_seconds() - started;
 		double checked = monotonic_seconds();
 		bool precise = kept < s->max_iterations && precise_enough(s);
@@ -298,8 +313,9 @@ static int read_ready(struct sampling *s)
 		return set_status(s->result, CELL_SKIPPED, "%s", line + strlen(PROTOCOL_SKIP)), -1;
 	if (strncmp(line, PROTOCOL_FAIL, strlen(PROTOCOL_FAIL)) == 0)
 		return set_status(s->result, CELL_FAILED, "%s", line + strlen(PROTOCOL_FAIL)), -1;
-	if (sscanf(line, PROTOCOL_READY_SCAN, &s->result->worker_rss_kib,
-		   &s->result->worker_mappings, &s->result->thp_bytes, &s->result->child_page_tables_kib) != 4)
+	if (sscanf(line, PROTOCOL_READY_SCAN, &s->result->worker_rss_kib, &s->result->worker_mappings,
+		   &s->result->thp_bytes, &s->result->child_page_tables_kib, &s->result->worker_threads,
+		   &s->result->child_threads) != 6)
 		return set_status(s->result, CELL_FAILED, "worker said something unexpected: %.80s", line), -1;
 	return 0;
 }
@@ -314,7 +330,7 @@ static void converse(struct sampling *s)
 	sample_until_done(s);
 	/* counts need no spreading over the run: the first round counts them */
 	if (s->counted_events && s->round == 0 && s->result->status == CELL_OK && !s->result->interrupted)
-		run_batch(s, counted_block(s->result->samples.rows), true, true);
+		run_batch(s, counted_block(iterations_kept(s)), true, true);
 }
 
 static size_t counted_events(const struct event_set *events)
@@ -393,13 +409,13 @@ void measure_cell(const struct cell *cell, const struct suite_config *config, co
 	result->samples.columns = FIXED_COLUMNS + 2 * s.counted_events;
 	if (!fits_in_memory(cell, result))
 		return;
-	if (!topology_place(cell->placement, &placement, result->reason, sizeof result->reason)) {
+	if (!topology_place(cell, &placement, result->reason, sizeof result->reason)) {
 		result->status = CELL_SKIPPED;
 		return;
 	}
 	char *storage[WORKER_ARGV_MAX];
 	size_t stored = 0;
-	char **argv = worker_argv(cell, events, paths, placement.child_cpu, storage, &stored);
+	char **argv = worker_argv(cell, events, paths, &placement, storage, &stored);
 	run_worker(&s, argv, &placement);
 	for (size_t i = 0; i < stored; i++)
 		free(storage[i]);
@@ -422,6 +438,8 @@ void cell_result_merge(struct cell_result *total, const struct cell_result *roun
 	total->rounds_merged++;
 	total->thp_bytes = round->thp_bytes;
 	total->child_page_tables_kib = round->child_page_tables_kib;
+	total->worker_threads = round->worker_threads;
+	total->child_threads = round->child_threads;
 	snprintf(total->clone_syscall, sizeof total->clone_syscall, "%s", round->clone_syscall);
 	total->seconds += round->seconds;
 	total->setup_seconds += round->setup_seconds;

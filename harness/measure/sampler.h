@@ -29,6 +29,8 @@ struct cell_result {
 	uint64_t thp_bytes_after;    /* the fewest after any batch: a parent writer splits them */
 	unsigned rounds_merged;      /* cell_result_merge: rounds in this total */
 	unsigned long child_page_tables_kib;   /* a child forked from the heap (untimed): its VmPTE */
+	unsigned worker_threads;     /* the worker's threads once set up: 1 + extra threads + creator threads */
+	unsigned long child_threads; /* that child's threads: 1, as POSIX says */
 	char clone_syscall[16];
 	double seconds;              /* wall time of the cell, set-up included */
 	double setup_seconds;        /* the worker's start and heap population, until it was ready */

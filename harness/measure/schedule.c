@@ -93,7 +93,7 @@ static void calibrate_pages(struct cost_model *m, const struct plan *plan, const
 			like = plan_cell_like(plan, p, ACTION_EXIT);
 	if (!like)
 		return; /* no cell copies page tables or writes: the defaults stand */
-	struct cell cell = { .primitive = like->primitive, .action = ACTION_EXIT, .heap_bytes = CALIBRATION_HEAP,
+	struct cell cell = { .creators = 1, .primitive = like->primitive, .action = ACTION_EXIT, .heap_bytes = CALIBRATION_HEAP,
 			     .writer = WRITER_CHILD };
 	double pages = (double)(CALIBRATION_HEAP / PAGE_BYTES), setup_s, iteration_s, written_setup_s, written_s, cow_us;
 	if (calibrate_cell(&cell, config, paths, &setup_s, &iteration_s, NULL) != 0)
@@ -121,7 +121,7 @@ int cost_model_calibrate(struct cost_model *m, const struct plan *plan, const st
 			const struct cell *like = plan_cell_like(plan, p, a);
 			if (!like)
 				continue;
-			struct cell cell = { .primitive = p, .action = a, .exec_program = like->exec_program };
+			struct cell cell = { .creators = 1, .primitive = p, .action = a, .exec_program = like->exec_program };
 			m->setup_s[p][a] = 0.05;
 			m->iteration_s[p][a] = 0.002;
 			if (calibrate_cell(&cell, &calibration, paths, &m->setup_s[p][a], &m->iteration_s[p][a], NULL) == 0)

@@ -39,7 +39,7 @@ static void command_part(const struct cell *cell, char *buf, size_t size)
 }
 
 /*
- * Names a cell by every dimension, "fork/exit/heap=64M/ratio=0.5/writer=child/...",
+ * Names a cell by every dimension it states (dimension_named), "fork/exit/heap=64M/ratio=0.5/writer=child/...",
  * then its command and the phase; heap_part and ratio_part, when given, stand for those two.
  */
 static void name_cell(const struct cell *cell, const char *heap_part, const char *ratio_part, const char *phase, char *buf,
@@ -50,6 +50,8 @@ static void name_cell(const struct cell *cell, const char *heap_part, const char
 	for (size_t d = 0; d < DIMENSION_COUNT; d++) {
 		char text[64], part[96];
 		const char *given = d == DIMENSION_HEAP ? heap_part : d == DIMENSION_RATIO ? ratio_part : NULL;
+		if (!dimension_named(d, cell_get(cell, d)))
+			continue;
 		if (d == DIMENSION_PRIMITIVE)
 			cell_column_text(cell, d, text, sizeof text); /* a whole command's cell: hyperfine */
 		else

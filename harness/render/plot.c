@@ -38,7 +38,12 @@ struct chart_spec {
 	const char *ylabel;
 	bool faults;                   /* copy-on-write by heap: the writer's faults, not its write loop */
 	enum writer writer;            /* copy-on-write by primitive: whose writes */
-	enum dimension_id dimension;   /* by dimension: the dimension compared */
+	enum dimension_id dimension;   /* by dimension: the dimension compared; against a count: the x axis */
+	/* against a count (threads, creators): one line per primitive, action and value of series (and writer) */
+	enum dimension_id series;
+	bool (*value)(const struct cell_summary *cell, struct summary *out);   /* the y: median and interval */
+	bool written;                  /* at the largest written heap and ratio, one line per writer too */
+	bool ideal;                    /* and a dotted line of the count times the value at the count's first */
 };
 
 /* A data file of line blocks: each block starts with its title line, blocks apart by two blank lines. */
@@ -503,6 +508,153 @@ static void chart_commands(struct plot_context *ctx, const struct chart_spec *sp
 	draw_bars(ctx, chart, 1, "roundtrip median (us)", false);
 }
 
+/* The ys of the charts against a count: a summary's median and interval (false when the cell has none). */
+static bool roundtrip_value(const struct cell_summary *cell, struct summary *out)
+{
+	*out = cell->phases[COLUMN_ROUNDTRIP_US];
+	return !isnan(out->median);
+}
+
+/* The write loop over the pages written: us per copy-on-write fault (per store where nothing is shared). */
+static bool cow_per_page_value(const struct cell_summary *cell, struct summary *out)
+{
+	double pages = (double)cell_pages_written(&cell->cell);
+	*out = cell->phases[COLUMN_COW_US];
+	out->median /= pages;
+	out->ci_low /= pages;
+	out->ci_high /= pages;
+	return pages > 0 && !isnan(out->median);
+}
+
+static bool creations_value(const struct cell_summary *cell, struct summary *out)
+{
+	*out = cell->creations_per_s;
+	return !isnan(out->median);
+}
+
+/*
+ * The cell at key, or where the count is at its first value (no threads, one
+ * creator) the one cell the suite measured there: the series means nothing
+ * then (the n/a rule measured it at the series' first value).
+ */
+static const struct cell_summary *count_cell(const struct plot_context *ctx, const struct chart_spec *spec,
+					     struct cell key)
+{
+	const struct cell_summary *cell = ok_cell(ctx, &key);
+	if (!cell) {
+		cell_set(&key, spec->series, ctx->axes->values[spec->series][0]);
+		cell = ok_cell(ctx, &key);
+	}
+	return cell;
+}
+
+/* One line of a chart against a count: key with the count at each of its values. */
+static void count_line(struct plot_context *ctx, const struct chart_spec *spec, struct blocks *blocks,
+		       struct cell key, const char *title, int color, int dash)
+{
+	enum dimension_id x = spec->dimension;
+	bool started = false;
+	for (size_t v = 0; v < ctx->axes->counts[x]; v++) {
+		struct summary y;
+		cell_set(&key, x, ctx->axes->values[x][v]);
+		const struct cell_summary *cell = count_cell(ctx, spec, key);
+		if (!cell || !spec->value(cell, &y))
+			continue;
+		if (!started)
+			block_start(blocks, title, color, dash);
+		started = true;
+		fprintf(blocks->file, "%g %.6g %.6g %.6g\n", ctx->axes->values[x][v], y.median,
+			isnan(y.ci_low) ? y.median : y.ci_low, isnan(y.ci_high) ? y.median : y.ci_high);
+	}
+}
+
+/* The dotted line of perfect scaling: the count times the value at the count's first value. */
+static void ideal_line(struct plot_context *ctx, const struct chart_spec *spec, struct blocks *blocks,
+		       struct cell key, const char *title, int color)
+{
+	enum dimension_id x = spec->dimension;
+	struct summary one;
+	cell_set(&key, x, ctx->axes->values[x][0]);
+	const struct cell_summary *cell = count_cell(ctx, spec, key);
+	if (!cell || !spec->value(cell, &one))
+		return;
+	block_start(blocks, title, color, 3);
+	for (size_t v = 0; v < ctx->axes->counts[x]; v++) {
+		double ideal = one.median * ctx->axes->values[x][v] / ctx->axes->values[x][0];
+		fprintf(blocks->file, "%g %.6g %.6g %.6g\n", ctx->axes->values[x][v], ideal, ideal, ideal);
+	}
+}
+
+/* The lines of one primitive and action: one per series value (and writer), and the ideal. */
+static void count_lines_of_pair(struct plot_context *ctx, const struct chart_spec *spec, struct blocks *blocks,
+				struct cell key)
+{
+	const struct axes *axes = ctx->axes;
+	size_t writers = spec->written ? axes->counts[DIMENSION_WRITER] : 1;
+	for (size_t w = 0; w < writers; w++) {
+		if (spec->written)
+			key.writer = (enum writer)axes->values[DIMENSION_WRITER][w];
+		for (size_t s = 0; s < axes->counts[spec->series]; s++) {
+			char title[128], series[32];
+			cell_set(&key, spec->series, axes->values[spec->series][s]);
+			dimension_label(spec->series, axes->values[spec->series][s], series, sizeof series);
+			label(key.primitive, key.action, title, sizeof title);
+			snprintf(title + strlen(title), sizeof title - strlen(title), "%s%s, %s",
+				 spec->written ? ", writer " : "", spec->written ? writer_names[key.writer] : "", series);
+			count_line(ctx, spec, blocks, key, title, primitive_color(key.primitive), (int)s + 1);
+		}
+		if (spec->ideal) {
+			char title[128];
+			label(key.primitive, key.action, title, sizeof title);
+			strncat(title, ", ideal", sizeof title - strlen(title) - 1);
+			ideal_line(ctx, spec, blocks, key, title, primitive_color(key.primitive));
+		}
+	}
+}
+
+/* The base of a chart against a count: the largest written heap and ratio, or the largest (or smallest) heap. */
+static struct cell count_chart_key(const struct plot_context *ctx, const struct chart_spec *spec, char *heap,
+				   size_t heap_size)
+{
+	struct cell key = axes_base_cell(ctx->axes);
+	size_t heaps = ctx->axes->counts[DIMENSION_HEAP];
+	if (spec->written)
+		key = written_key(&ctx->bundle->results, ctx->axes);
+	else if (!spec->ideal && heaps) /* sorted: the largest, where the threads show most */
+		key.heap_bytes = (uint64_t)ctx->axes->values[DIMENSION_HEAP][heaps - 1];
+	format_size(key.heap_bytes, heap, heap_size);
+	return key;
+}
+
+/* A value against threads or creators: lines per primitive and action, by series, with 95% CIs. */
+static void chart_against_count(struct plot_context *ctx, const struct chart_spec *spec)
+{
+	char heap[32], heading[300];
+	struct cell key = count_chart_key(ctx, spec, heap, sizeof heap);
+	snprintf(heading, sizeof heading, "%s, heap %s", spec->heading, heap);
+	struct chart_outcome *chart = new_chart(ctx, spec->name, heading);
+	const char *count_name = dimension_table[spec->dimension].name;
+	if (ctx->axes->counts[spec->dimension] < 2)
+		return not_drawn(chart, "the bundle has one value of %s only", count_name);
+	struct blocks blocks = { .file = open_data(ctx, spec->name) };
+	unsigned primitive;
+	enum action action;
+	for (size_t pair = 0; next_pair(ctx->axes, &pair, &primitive, &action);) {
+		key.primitive = primitive;
+		key.action = action;
+		count_lines_of_pair(ctx, spec, &blocks, key);
+	}
+	close_data(ctx);
+	if (!blocks.count)
+		return not_drawn(chart, "no measured cell at heap %s with more than one value of %s", heap, count_name);
+	char variables[1000];
+	snprintf(variables, sizeof variables, "logx = 0\nlogy = 0\nsizes = 0\nerrorbars = 1\nwhole_x = 1\n");
+	gp_append_text(variables, sizeof variables, "xlabel", dimension_table[spec->dimension].help);
+	gp_append_text(variables, sizeof variables, "ylabel", spec->ylabel);
+	block_variables(&blocks, variables, sizeof variables);
+	draw(ctx, chart, "lines.gp", variables);
+}
+
 static void describe_machine(struct plot_context *ctx)
 {
 	const struct loaded_bundle *b = ctx->bundle;
@@ -531,6 +683,15 @@ static const struct chart_spec chart_specs[] = {
 	{ .name = "by_backing", .heading = NULL, .draw = chart_dimension, .dimension = DIMENSION_BACKING },
 	{ .name = "by_layout", .heading = NULL, .draw = chart_dimension, .dimension = DIMENSION_LAYOUT },
 	{ .name = "by_placement", .heading = NULL, .draw = chart_dimension, .dimension = DIMENSION_PLACEMENT },
+	{ .name = "roundtrip_vs_threads", .heading = "Roundtrip against the parent's extra threads (busy: spinning on another CPU)",
+	  .draw = chart_against_count, .dimension = DIMENSION_THREADS, .series = DIMENSION_THREAD_MODE, .value = roundtrip_value,
+	  .ylabel = "roundtrip median (us), 95% CI" },
+	{ .name = "cow_per_page_vs_threads", .heading = "Cost per written page after creation against the parent's extra threads",
+	  .draw = chart_against_count, .dimension = DIMENSION_THREADS, .series = DIMENSION_THREAD_MODE,
+	  .value = cow_per_page_value, .written = true, .ylabel = "write loop per page written (us), 95% CI" },
+	{ .name = "creations_vs_creators", .heading = "Creations per second of every creator together (dotted: the creators times one creator's rate)",
+	  .draw = chart_against_count, .dimension = DIMENSION_CREATORS, .series = DIMENSION_CREATOR_SCOPE,
+	  .value = creations_value, .ideal = true, .ylabel = "creations per second, 95% CI" },
 	{ .name = "whole_commands", .heading = "Whole commands timed by hyperfine -N beside the harness's exec cells at heap 0", .draw = chart_commands },
 };
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "findings_concurrency.h"
 #include "parse.h"
 #include "primitive.h"
 #include "table.h"
@@ -252,6 +253,7 @@ void report_findings(FILE *out, const struct loaded_bundle *bundle)
 	finding_hyperfine_agreement(&f);
 	finding_thp_split(&f);
 	finding_between_rounds(&f);
+	findings_concurrency(out, bundle);
 	free(f.fits);
 }
 

@@ -146,7 +146,7 @@ static const struct cell_summary *select_cell(const struct loaded_bundle *b, con
 	int primitive = primitive_index(s->primitive);
 	if (primitive < 0)
 		return NULL;
-	struct cell key = { .primitive = (unsigned)primitive, .action = s->action, .heap_bytes = heap, .write_ratio = s->ratio,
+	struct cell key = { .creators = 1, .primitive = (unsigned)primitive, .action = s->action, .heap_bytes = heap, .write_ratio = s->ratio,
 			    .writer = s->writer, .backing = s->backing, .fragments = s->fragments, .exec_program = s->exec_program };
 	const struct cell_summary *cell = results_find(&b->results, &key);
 	return cell && cell->status == CELL_OK ? cell : NULL;

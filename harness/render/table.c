@@ -48,7 +48,10 @@ static void print_header(struct table_writer *table, FILE *out, const struct axe
 	/* the rows are primitive and action, the columns heaps; every other dimension at its first value */
 	for (size_t d = DIMENSION_HEAP + 1; d < DIMENSION_COUNT; d++) {
 		char value[64];
-		dimension_label(d, axes->counts[d] ? axes->values[d][0] : 0, value, sizeof value);
+		double first = axes->counts[d] ? axes->values[d][0] : 0;
+		if (!dimension_named(d, first))
+			continue;
+		dimension_label(d, first, value, sizeof value);
 		fprintf(out, "%s %s %s", d == DIMENSION_HEAP + 1 ? "" : ",", dimension_table[d].name, value);
 	}
 	fprintf(out, "\n");

@@ -39,7 +39,7 @@ static void test_every_value_reads_back(void **state)
 		assert_int_equal(dimension_parse(d, dimension_table[d].fallback, &fallback, why, sizeof why), 0);
 		for (size_t i = 0; i < 6 && texts[d][i]; i++) {
 			double value, again;
-			struct cell cell = { 0 };
+			struct cell cell = cell_init(MEASURER_WORKER);
 			if (dimension_parse(d, texts[d][i], &value, why, sizeof why) != 0)
 				fail_msg("%s '%s': %s", dimension_table[d].name, texts[d][i], why);
 			cell_set(&cell, d, value);
@@ -87,7 +87,7 @@ static void test_labels_and_descriptions(void **state)
 {
 	(void)state;
 	char text[400];
-	struct cell cell = { .primitive = (unsigned)primitive_index("fork"), .action = ACTION_EXIT, .heap_bytes = 64ull << 20,
+	struct cell cell = { .creators = 1, .primitive = (unsigned)primitive_index("fork"), .action = ACTION_EXIT, .heap_bytes = 64ull << 20,
 			     .write_ratio = 0.5, .writer = WRITER_CHILD };
 	cell_label(&cell, text, sizeof text);
 	assert_string_equal(text, "fork exit 64M r=0.5 child");
@@ -100,7 +100,19 @@ static void test_labels_and_descriptions(void **state)
 	cell_describe(&cell, text, sizeof text);
 	assert_string_equal(text, "fork exec heap=64M ratio=0.5 writer=child pattern=sequential backing=thp "
 				  "layout=contiguous placement=other-cpu '/bin/sh -c true'");
-	struct cell command = { .measurer = MEASURER_HYPERFINE, .action = ACTION_EXEC, .placement = PLACEMENT_ANY,
+	/* the dimensions added later are named where they are not at their fallback */
+	cell.threads = 1;
+	cell.thread_mode = THREAD_MODE_IDLE;
+	cell.creators = 2;
+	cell_label(&cell, text, sizeof text);
+	assert_string_equal(text, "fork exec 64M r=0.5 child thp other-cpu threads=1 idle creators=2 '/bin/sh -c true'");
+	cell_describe(&cell, text, sizeof text);
+	assert_string_equal(text, "fork exec heap=64M ratio=0.5 writer=child pattern=sequential backing=thp "
+				  "layout=contiguous placement=other-cpu threads=1 thread_mode=idle creators=2 '/bin/sh -c true'");
+	cell.threads = 0;
+	cell.thread_mode = THREAD_MODE_BUSY;
+	cell.creators = 1;
+	struct cell command = { .creators = 1, .measurer = MEASURER_HYPERFINE, .action = ACTION_EXEC, .placement = PLACEMENT_ANY,
 				.command_line = "/bin/sh -c true" };
 	cell_label(&command, text, sizeof text);
 	assert_string_equal(text, "hyperfine '/bin/sh -c true'");
@@ -114,10 +126,11 @@ static void test_bundle_rows_read_back(void **state)
 	struct cell cells[] = {
 		{ .primitive = (unsigned)primitive_index("clone-vm"), .action = ACTION_EXIT, .heap_bytes = 1ull << 30,
 		  .write_ratio = 0.1, .writer = WRITER_PARENT, .pattern = PATTERN_RANDOM, .fragments = 64,
-		  .placement = PLACEMENT_ANY },
-		{ .primitive = (unsigned)primitive_index("fork"), .action = ACTION_EXEC, .exec_program = "/bin/sh -c 'a, \"b\"'" },
+		  .placement = PLACEMENT_ANY, .creators = 1 },
+		{ .primitive = (unsigned)primitive_index("fork"), .action = ACTION_EXEC, .exec_program = "/bin/sh -c 'a, \"b\"'",
+		  .threads = 3, .thread_mode = THREAD_MODE_IDLE, .creators = 2, .creator_scope = CREATOR_SCOPE_THREAD },
 		{ .measurer = MEASURER_HYPERFINE, .action = ACTION_EXEC, .placement = PLACEMENT_ANY,
-		  .command_line = "/bin/true" },
+		  .command_line = "/bin/true", .creators = 1 },
 	};
 	size_t count = sizeof cells / sizeof cells[0];
 	char *text = NULL, why[256];

@@ -273,7 +273,7 @@ static void test_fit_line(void **state)
 static struct cell make_cell(const char *primitive, enum action action, uint64_t heap, double ratio,
 			     enum writer writer)
 {
-	return (struct cell){ .primitive = (unsigned)primitive_index(primitive), .action = action,
+	return (struct cell){ .creators = 1, .primitive = (unsigned)primitive_index(primitive), .action = action,
 			      .heap_bytes = heap, .write_ratio = ratio, .writer = writer };
 }
 
@@ -419,5 +419,6 @@ int main(void)
 	failures += _cmocka_run_group_tests("export", export_tests, export_test_count, NULL, NULL);
 	failures += _cmocka_run_group_tests("dimension", dimension_tests, dimension_test_count, NULL, NULL);
 	failures += _cmocka_run_group_tests("schedule", schedule_tests, schedule_test_count, NULL, NULL);
+	failures += _cmocka_run_group_tests("concurrency", concurrency_tests, concurrency_test_count, NULL, NULL);
 	return failures;
 }

@@ -24,7 +24,7 @@ static struct cell_summary *add_cell(struct loaded_bundle *b, const char *primit
 	r->cells = realloc(r->cells, (r->count + 1) * sizeof *r->cells);
 	struct cell_summary *s = &r->cells[r->count++];
 	memset(s, 0, sizeof *s);
-	s->cell = (struct cell){ .primitive = (unsigned)primitive_index(primitive), .action = action, .heap_bytes = heap,
+	s->cell = (struct cell){ .creators = 1, .primitive = (unsigned)primitive_index(primitive), .action = action, .heap_bytes = heap,
 				 .write_ratio = ratio, .writer = writer };
 	s->status = CELL_OK;
 	s->counted_roundtrip_us = NAN;

@@ -126,7 +126,7 @@ static void test_reference_errors(void **state)
 /* A fork+exit cell of a private heap with this create median, as a loaded bundle holds it. */
 static void add_fork_cell(struct loaded_bundle *b, uint64_t heap, double create_us)
 {
-	struct cell cell = { .primitive = (unsigned)primitive_index("fork"), .action = ACTION_EXIT, .heap_bytes = heap };
+	struct cell cell = { .creators = 1, .primitive = (unsigned)primitive_index("fork"), .action = ACTION_EXIT, .heap_bytes = heap };
 	struct cell_summary *s = results_append(&b->results, &cell);
 	s->status = CELL_OK;
 	s->phases[COLUMN_CREATE_US].median = create_us;

@@ -21,5 +21,7 @@ extern const struct CMUnitTest dimension_tests[];
 extern const size_t dimension_test_count;
 extern const struct CMUnitTest schedule_tests[];
 extern const size_t schedule_test_count;
+extern const struct CMUnitTest concurrency_tests[];
+extern const size_t concurrency_test_count;
 
 #endif
