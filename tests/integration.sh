@@ -823,7 +823,12 @@ smoke() {
 		! grep -qE '^ *"status": "(failed|skipped)' "$bundle/meta.json" ||
 		{ fail $name "status $status: $(grep -m1 -oE '"status": "(failed|skipped)[^"]*' "$bundle/meta.json")"; return; }
 	# every row as wide as its header: the bundle loads back (validated) and redraws
-	"$bin" --plot "$bundle" >"$scratch/plot" 2>&1 && pass $name || fail $name "$(cat "$scratch/plot")"
+	"$bin" --plot "$bundle" >"$scratch/plot" 2>&1 || { fail $name "$(cat "$scratch/plot")"; return; }
+	# extra threads and several creators (their samples and throughput through the orchestrator)
+	spawnbench --warmup 1 --min-iterations 6 --budget 0.1s --primitives fork,vfork --action exit --heap 0 --ratios 0 \
+		--threads 0,1 --creators 1,2 --creator-scope process,thread --events none
+	[ $status = 0 ] && "$bin" --plot "$bundle" >"$scratch/plot" 2>&1 && pass $name ||
+		fail $name "threads and creators: status $status: $(tail -2 "$scratch/stderr") $(cat "$scratch/plot")"
 }
 
 # every test reports once (pass, fail or skip); one that aborts the shell's list (an arithmetic
