@@ -415,7 +415,7 @@ test_reproduce_quick() {
 		{ fail $name "report.md's table or the heap chart lacks the sweeps' heaps or primitives"; return; }
 	grep -q '"sweeps": \[' "$bundle/meta.json" || { fail $name "meta.json does not record the sweeps"; return; }
 	# the shell sweep's fork exec of /bin/sh -c true is a harness cell: never a whole command (hyperfine)
-	grep -q '^fork,exec,0,0,child,sequential,private,contiguous,same-cpu,/bin/sh -c true,roundtrip,' "$bundle/summary.csv" ||
+	grep -q '^fork,exec,0,0,child,sequential,private,contiguous,same-cpu,0,busy,1,process,/bin/sh -c true,roundtrip,' "$bundle/summary.csv" ||
 		{ fail $name "no harness cell exec'ing /bin/sh -c true"; return; }
 	! grep -q '^# whole commands' "$scratch/stdout" && grep -q 'no whole commands in this bundle' "$bundle/report.md" ||
 		{ fail $name "a harness exec cell is listed or charted as a hyperfine command"; return; }
