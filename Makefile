@@ -36,7 +36,8 @@ TEST_SRC   = $(wildcard tests/unit/*.c)
 VERSION_FLAG = -DSPAWNBENCH_VERSION='"$(shell cat VERSION)"'
 
 .PHONY: all clean test unit-tests integration-tests sanitize fuzz
-all: $(BUILD)/spawnbench $(BUILD)/spawnbench-worker $(BUILD)/spawnbench-helper $(BUILD)/spawnbench-helper-glibc
+all: $(BUILD)/spawnbench $(BUILD)/spawnbench-worker $(BUILD)/spawnbench-helper $(BUILD)/spawnbench-helper-glibc \
+     $(BUILD)/spawnbench-agent
 
 $(BUILD):
 	mkdir -p $@
@@ -53,6 +54,10 @@ $(BUILD)/spawnbench-helper: benchmarks/helper.c | $(BUILD)
 
 $(BUILD)/spawnbench-helper-glibc: benchmarks/helper_glibc.c | $(BUILD)
 	$(CC) $(WARN) -O2 -static -o $@ $<
+
+# /init of a guest's initramfs (the kernel matrix): static, libc only, like the worker
+$(BUILD)/spawnbench-agent: benchmarks/agent.c benchmarks/protocol.h | $(BUILD)
+	$(CC) $(WARN) $(CFLAGS) -static -Ibenchmarks -o $@ $<
 
 # an object of the harness sees the include path of its layer (harness/LAYER/...; main.c sees all)
 $(BUILD)/obj/harness/%.o: harness/%.c $(HARNESS_HEADERS)

@@ -12,6 +12,8 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 run_packages=(gcc make pkg-config libc6-dev libhwloc-dev hwloc libpfm4-dev libgsl-dev libjansson-dev
 	libinih-dev gnuplot-nox hyperfine)
 test_packages=(libcmocka-dev procps python3 python3-jsonschema clang libclang-rt-dev)
+# the kernel matrix (--kernel, and its tests): qemu; kernel packages are fetched by spawnbench (apt-get download)
+kernel_packages=(qemu-system-x86)
 
 missing_packages() {
 	local package
@@ -36,15 +38,34 @@ ensure_packages() {
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >&2
 }
 
+# apt-get download (a --kernel package name) needs the package lists a fresh machine may lack
+ensure_package_lists() {
+	[ "$(id -u)" -eq 0 ] || return 0
+	compgen -G '/var/lib/apt/lists/*_Packages*' >/dev/null || apt-get update -qq >&2
+}
+
+wants_kernels() {
+	local argument
+	for argument in "$@"; do
+		case $argument in --kernel | --kernel=*) return 0 ;; esac
+	done
+	return 1
+}
+
 build() {
 	make -C "$here" --no-print-directory -q all 2>/dev/null || make -C "$here" --no-print-directory -s all
 }
 
 # tracefs is mounted by spawnbench itself, as root, only for a run that counts a tracepoint
 if [ "${1:-}" = --test ]; then
-	ensure_packages "${run_packages[@]}" "${test_packages[@]}"
+	ensure_packages "${run_packages[@]}" "${test_packages[@]}" "${kernel_packages[@]}"
+	ensure_package_lists
 	exec make -C "$here" --no-print-directory test
 fi
 ensure_packages "${run_packages[@]}"
+if wants_kernels "$@"; then
+	ensure_packages "${kernel_packages[@]}"
+	ensure_package_lists
+fi
 build
 exec "$here/build/spawnbench" "$@"

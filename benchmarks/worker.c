@@ -109,6 +109,7 @@ static void take_option(struct worker *w, int option)
 	case 'x': add_exec_word(c, optarg); break;
 	case 't': add_cpu(&w->thread_cpus, optarg); break;
 	case 'c': add_cpu(&w->creator_cpus, optarg); break;
+	case 'w': pin_to_cpu((int)parse_number(optarg)); break; /* in a guest: no orchestrator to pin it */
 	case 'e':
 		if (counters_add(&w->counters, optarg) != 0)
 			worker_say_and_exit(PROTOCOL_FAIL, "bad event specification", 2);
@@ -127,6 +128,7 @@ static void parse_arguments(struct worker *w, int argc, char **argv)
 		{ "move-to-cpu", required_argument, NULL, 'm' }, { "helper", required_argument, NULL, 'H' },
 		{ "exec-word", required_argument, NULL, 'x' },   { "event", required_argument, NULL, 'e' },
 		{ "thread-cpu", required_argument, NULL, 't' },  { "creator-cpu", required_argument, NULL, 'c' },
+		{ "worker-cpu", required_argument, NULL, 'w' },
 	};
 	struct option options[sizeof fixed / sizeof fixed[0] + DIMENSION_COUNT + 1];
 	size_t count = sizeof fixed / sizeof fixed[0];

@@ -35,7 +35,7 @@ static const char *const mode_options[] = { "", "--list", "--help", "--version",
 
 enum fixed_option {
 	OPT_SUITE = 1000, OPT_CONFIG, OPT_OUTPUT, OPT_LIST, OPT_HELP, OPT_VERSION, OPT_PLOT, OPT_REPORT, OPT_COMPARE,
-	OPT_TREND, OPT_THRESHOLD, OPT_EXPORT, OPT_BISECT, OPT_CELLS, OPT_RUNS_PER_SIDE, OPT_DRY_RUN, OPT_TABLE_BASE
+	OPT_TREND, OPT_THRESHOLD, OPT_EXPORT, OPT_BISECT, OPT_CELLS, OPT_RUNS_PER_SIDE, OPT_DRY_RUN, OPT_KERNEL, OPT_TABLE_BASE
 };
 
 /* `spawnbench COMMAND ...`: each command is the mode its --option alias selects. */
@@ -67,6 +67,8 @@ struct cli {
 	const char *suite;
 	const char *config_path;
 	const char *output_dir;
+	const char *kernels[MAX_MATRIX_KERNELS];   /* --kernel, repeatable: the kernel matrix */
+	size_t kernel_count;
 	const char *bundle;               /* --plot / --report */
 	char **positional;                /* --compare OLD NEW, --trend DIR... */
 	int positional_count;
@@ -134,6 +136,7 @@ static struct option *long_options(void)
 		{ "threshold", required_argument, NULL, OPT_THRESHOLD }, { "export", required_argument, NULL, OPT_EXPORT },
 		{ "bisect", no_argument, NULL, OPT_BISECT },      { "cells", required_argument, NULL, OPT_CELLS },
 		{ "runs-per-side", required_argument, NULL, OPT_RUNS_PER_SIDE }, { "dry-run", no_argument, NULL, OPT_DRY_RUN },
+		{ "kernel", required_argument, NULL, OPT_KERNEL },
 	};
 	size_t fixed_count = sizeof fixed / sizeof fixed[0];
 	size_t suite_count;
@@ -245,6 +248,11 @@ static void parse_cli(int argc, char **argv, struct cli *cli)
 		case OPT_BISECT: cli->bisect = true; set_bad_input_status(BISECT_SKIP); break;
 		case OPT_CELLS: cli->cells = optarg; break;
 		case OPT_DRY_RUN: cli->dry_run = true; break;
+		case OPT_KERNEL:
+			if (cli->kernel_count == MAX_MATRIX_KERNELS)
+				die_bad_input("--kernel: at most %d kernels", MAX_MATRIX_KERNELS);
+			cli->kernels[cli->kernel_count++] = optarg;
+			break;
 		case OPT_RUNS_PER_SIDE: {
 			char why[128];
 			if (parse_count(optarg, 1, MAX_RUNS_PER_SIDE, &cli->runs_per_side, why, sizeof why) != 0)
@@ -545,6 +553,86 @@ static int trend_main(const struct cli *cli)
 	return EXIT_OK;
 }
 
+/* DIR/NAME for a kernel matrix's comparison or trend, made anew. */
+static char *matrix_output_dir(const struct matrix_bundles *m, const char *name)
+{
+	char *dir = xasprintf("%s/%s", m->dir, name);
+	if (mkdir(dir, 0755) != 0) {
+		warn("cannot create %s: %s", dir, strerror(errno));
+		free(dir);
+		return NULL;
+	}
+	return dir;
+}
+
+/* Each kernel's bundle against the first kernel's: DIR/compare_K_vs_1. */
+static void matrix_compare(const struct matrix_bundles *m, size_t k, FILE *index)
+{
+	char why[700], name[64];
+	struct comparison comparison;
+	snprintf(name, sizeof name, "compare_%zu_vs_1", k + 1);
+	if (compare_bundles(&m->paths[0], 1, &m->paths[k], 1, 0.05, &comparison, why, sizeof why) != 0) {
+		warn("kernel matrix: %s", why);
+		return;
+	}
+	char *dir = matrix_output_dir(m, name);
+	if (dir && comparison_write(&comparison, dir) == 0)
+		fprintf(index, "- [%s](%s/compare.md): kernel %zu against kernel 1, %zu regressions, %zu improvements%s\n",
+			name, name, k + 1, comparison_count(&comparison, VERDICT_REGRESSION),
+			comparison_count(&comparison, VERDICT_IMPROVEMENT), comparison.emulated ? " (emulated: counts only)" : "");
+	free(dir);
+	comparison_free(&comparison);
+}
+
+static void matrix_trend(const struct matrix_bundles *m, FILE *index)
+{
+	char why[700], *paths[MAX_MATRIX_KERNELS];
+	size_t count = 0;
+	struct trend trend;
+	for (size_t k = 0; k < m->count; k++)
+		if (m->paths[k])
+			paths[count++] = m->paths[k];
+	if (count < 2 || trend_load(paths, count, &trend, why, sizeof why) != 0)
+		return;
+	char *dir = matrix_output_dir(m, "trend");
+	if (dir && trend_write(&trend, dir) == 0)
+		fprintf(index, "- [trend](trend/trend.md): every kernel, ordered by kernel version\n");
+	free(dir);
+	trend_free(&trend);
+}
+
+/* A kernel matrix's index.md, comparisons and trend, beside its bundles. */
+static void matrix_outputs(struct matrix_bundles *m)
+{
+	char *path = xasprintf("%s/index.md", m->dir);
+	FILE *index = fopen(path, "w");
+	if (!index) {
+		warn("cannot write %s: %s", path, strerror(errno));
+		free(path);
+		return;
+	}
+	fprintf(index, "# spawnbench kernel matrix\n\nOne bundle per kernel, measured side by side in virtual machines, "
+		       "their rounds interleaved.\n\n## Bundles\n\n");
+	for (size_t k = 0; k < m->count; k++) {
+		const char *base = m->paths[k] ? strrchr(m->paths[k], '/') + 1 : NULL;
+		if (base)
+			fprintf(index, "- kernel %zu: [%s](%s/report.md)\n", k + 1, base, base);
+		else
+			fprintf(index, "- kernel %zu: did not boot; its bundle (marked failed) keeps the console log\n", k + 1);
+	}
+	fprintf(index, "\n## Comparisons and trend\n\n");
+	for (size_t k = 1; k < m->count; k++)
+		if (m->paths[0] && m->paths[k])
+			matrix_compare(m, k, index);
+	matrix_trend(m, index);
+	fclose(index);
+	printf("kernel matrix: %s (index.md)\n", m->dir);
+	free(path);
+	for (size_t k = 0; k < m->count; k++)
+		free(m->paths[k]);
+	free(m->dir);
+}
+
 /* A bundle as bmf or kv on standard output. */
 static int export_main(const struct cli *cli)
 {
@@ -610,7 +698,15 @@ int main(int argc, char **argv)
 	bool events_typed = false; /* names typed with --events must exist; a suite's may be for other CPUs */
 	for (size_t i = 0; i < cli.override_count; i++)
 		events_typed |= strcmp(cli.overrides[i].option->key, "events") == 0;
+	struct matrix_bundles matrix = { .count = 0 };
 	struct run_request request = { .events_typed = events_typed, .dry_run = cli.dry_run, .output_dir = cli.output_dir,
-				       .argc = argc, .argv = argv, .renderer = &bundle_renderer };
-	return run_suite(&config, &request);
+				       .argc = argc, .argv = argv, .renderer = &bundle_renderer,
+				       .kernel_count = cli.kernel_count, .matrix = &matrix };
+	memcpy(request.kernels, cli.kernels, sizeof request.kernels);
+	if (cli.kernel_count && cli.dry_run)
+		die_bad_input("--dry-run calibrates on the host: it does not go with --kernel");
+	int status = run_suite(&config, &request);
+	if (matrix.dir)
+		matrix_outputs(&matrix);
+	return status;
 }

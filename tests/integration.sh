@@ -814,6 +814,90 @@ test_bad_concurrency_values() {
 	pass $name
 }
 
+# the newest Debian 6.1 kernel package the package lists know, or nothing
+kernel_package() {
+	apt-cache search --names-only '^linux-image-6\.1\.0-[0-9]+-amd64-unsigned$' 2>/dev/null | awk '{ print $1 }' | sort -V | tail -1
+}
+
+# the kernel_release values of a trend.csv, in its order
+trend_kernels() { awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "kernel_release") k = i; next } !seen[$k]++ { print $k }' "$1"; }
+
+test_kernel_matrix_in_guests() {
+	local name=kernels_measured_side_by_side_in_guests package matrix guest faults host order interleaved
+	command -v qemu-system-x86_64 >/dev/null || { skip $name "no qemu-system-x86_64 (run.sh --test installs it)"; return; }
+	package=$(kernel_package)
+	[ -n "$package" ] || { skip $name "no linux-image-6.1.0-*-amd64-unsigned in the package lists"; return; }
+	local cells=(--suite quick --primitives fork,vfork --heap 0,1M --ratios 0,1 --rounds 2 --budget 0.3s)
+	# too little memory for the guests is refused before anything boots, and nothing is written
+	"$bin" "${cells[@]}" --heap 0,512G --kernel "$package" --output "$scratch/never" >/dev/null 2>"$scratch/stderr"
+	[ $? = 2 ] && grep -q -- '--kernel: 1 guests of .* need more than' "$scratch/stderr" && [ ! -e "$scratch/never" ] ||
+		{ fail $name "too little memory: $(cat "$scratch/stderr")"; return; }
+	# the same kernel twice: its rounds alternate between the two guests
+	matrix=$scratch/matrix
+	"$bin" "${cells[@]}" --kernel "$package" --kernel "$package" --output "$matrix" >"$scratch/stdout" 2>"$scratch/stderr"
+	[ $? = 0 ] || { fail $name "matrix exited $?: $(tail -3 "$scratch/stderr")"; return; }
+	guest=$(find "$matrix" -maxdepth 1 -name '1_6.1.*' | head -1)
+	[ -n "$guest" ] && grep -q '"kernel_release": "6\.1\.' "$guest/meta.json" && grep -q '"status": "complete"' "$guest/meta.json" ||
+		{ fail $name "no complete bundle of the 6.1 guest in $matrix: $(ls "$matrix")"; return; }
+	# emulated (no KVM here) and said so in the report's first lines; with KVM, not
+	if grep -q '"accelerator": "tcg"' "$guest/meta.json"; then
+		head -3 "$guest/report.md" | grep -q '^\*\*EMULATED' && grep -q '^EMULATED\|^\*\*EMULATED' "$matrix/compare_2_vs_1/compare.md" ||
+			{ fail $name "an emulated bundle or comparison does not say so first"; return; }
+	fi
+	faults=$(value "$guest/summary.csv" child_minflt primitive=fork action=exit heap_bytes=1048576 write_ratio=1 writer=child phase=roundtrip)
+	within "$faults" 256 0.1 || { fail $name "child faults in the guest: $faults for 256 pages written"; return; }
+	# round k of a cell on kernel 1, then on kernel 2, then round k+1: the start times alternate
+	interleaved=$(python3 - "$matrix" <<'PYTHON'
+import glob, json, sys
+lanes = [json.load(open(f)) for f in sorted(glob.glob(sys.argv[1] + "/[12]_*/meta.json"))]
+ok = 0
+for a, b in zip(lanes[0]["cells"], lanes[1]["cells"]):
+    s, t = a.get("round_started_s", []), b.get("round_started_s", [])
+    if len(s) == len(t) == 2:
+        ok += s[0] < t[0] < s[1] < t[1]
+        if not s[0] < t[0] < s[1] < t[1]:
+            print("not interleaved:", a["primitive"], s, t); sys.exit()
+print(ok)
+PYTHON
+)
+	[[ "$interleaved" =~ ^[0-9]+$ ]] && [ "$interleaved" -gt 5 ] || { fail $name "$interleaved"; return; }
+	# the trend across the host's bundle and the guest's orders the kernels by version
+	spawnbench "${cells[@]}" --events none
+	host=$bundle
+	"$bin" trend "$host" "$guest" --output "$scratch/trend" >/dev/null 2>&1 || { fail $name "trend failed"; return; }
+	order=$(trend_kernels "$scratch/trend/trend.csv" | paste -sd' ')
+	[ "$order" = "$(trend_kernels "$scratch/trend/trend.csv" | sort -V | paste -sd' ')" ] && [[ "$order" == 6.1.* ]] ||
+		{ fail $name "trend order: $order"; return; }
+	pass "$name ($package; $interleaved cells interleaved; trend $order)"
+}
+
+test_kernel_that_does_not_boot() {
+	local name=a_kernel_that_panics_fails_and_the_other_is_measured package matrix failed
+	command -v qemu-system-x86_64 >/dev/null || { skip $name "no qemu-system-x86_64 (run.sh --test installs it)"; return; }
+	package=$(kernel_package)
+	[ -n "$package" ] || { skip $name "no linux-image-6.1.0-*-amd64-unsigned in the package lists"; return; }
+	matrix=$scratch/panic
+	# no init where the kernel looks: it panics, reboots at once (panic=-1), and qemu exits
+	"$bin" --suite quick --primitives vfork --action exit --heap 0 --ratios 0 --rounds 1 --budget 0.2s --events none \
+		--kernel "$package" --kernel "$package,append=rdinit=/nonexistent" --output "$matrix" >"$scratch/stdout" 2>"$scratch/stderr"
+	failed=$(find "$matrix" -maxdepth 1 -name '2_*' | head -1)
+	[ -n "$failed" ] && grep -q '"status": "failed"' "$failed/meta.json" && grep -q 'Kernel panic' "$failed/console.log" &&
+		grep -q "did not boot .* last lines: .*" "$scratch/stderr" ||
+		{ fail $name "the panicking kernel: $(tail -3 "$scratch/stderr")"; return; }
+	grep -q '"status": "complete"' "$matrix"/1_*/meta.json || { fail $name "the other kernel's bundle is not complete"; return; }
+	pass $name
+}
+
+test_kernel_bad_input() {
+	local name=kernel_images_that_are_not_are_refused_before_booting spec
+	for spec in /nonexistent/vmlinuz /etc/passwd "linux-image-\$(reboot)"; do
+		"$bin" --suite quick --kernel "$spec" --output "$scratch/never" >/dev/null 2>"$scratch/stderr"
+		[ $? = 2 ] && grep -q -- "--kernel $spec" "$scratch/stderr" && [ ! -e "$scratch/never" ] ||
+			{ fail $name "$spec: $(cat "$scratch/stderr")"; return; }
+	done
+	pass $name
+}
+
 smoke() {
 	local name=smoke_run_every_primitive
 	spawnbench --warmup 1 --min-iterations 6 --budget 0.1s --primitives fork,vfork,posix_spawn,clone,clone-vm \
@@ -871,6 +955,9 @@ else
 		test_multithreaded_parent_child_has_one_thread
 		test_creators_measure_together
 		test_bad_concurrency_values
+		test_kernel_bad_input
+		test_kernel_matrix_in_guests
+		test_kernel_that_does_not_boot
 	)
 fi
 for test in "${tests[@]}"; do

@@ -151,6 +151,12 @@ static bool moved(double ratio)
  * through the kernel: if they moved while the loop did not, the memory path
  * or the kernel entry changed, which a kernel change can do; that is said.
  */
+static void compare_emulation(struct comparison *c)
+{
+	bool old_emulated = bundle_emulated(&c->old), new_emulated = bundle_emulated(&c->new);
+	c->emulated = old_emulated || new_emulated;
+}
+
 static void compare_probes(struct comparison *c)
 {
 	for (int p = 0; p < PROBE_COUNT; p++) {
@@ -276,7 +282,8 @@ static void compare_phase(struct comparison *c, const struct cell *cell, int pha
 		bootstrap_ratio(&old_side.groups, &new_side.groups, COMPARE_RESAMPLES, &row->ci);
 		row->old_median = median_of(old_side.values, old_n);
 		row->new_median = median_of(new_side.values, new_n);
-		row->verdict = judge(&row->ci, c->threshold);
+		/* emulated timings say nothing of the kernel: the counts compare, the times do not */
+		row->verdict = c->emulated ? VERDICT_INCONCLUSIVE : judge(&row->ci, c->threshold);
 	}
 	free(old_side.values);
 	free(new_side.values);
@@ -364,6 +371,7 @@ int compare_bundles(char *const *old_paths, size_t old_count, char *const *new_p
 		add_warning(c, xasprintf("one run on the %s side: a shift of a whole run (a worker's memory, the host) cannot "
 					 "be told from a change; compare two runs per side (OLD1,OLD2 NEW1,NEW2) to tell them "
 					 "apart", old_count == 1 && new_count == 1 ? "old and the new" : old_count == 1 ? "old" : "new"));
+	compare_emulation(c);
 	compare_environments(c);
 	compare_probes(c);
 	compare_cells(c);

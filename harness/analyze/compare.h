@@ -53,6 +53,7 @@ struct comparison {
 	size_t unmatched_count, unmatched_total;
 	double old_probes[PROBE_COUNT], new_probes[PROBE_COUNT];  /* medians before the suites; NaN where absent */
 	bool confounded;            /* the CPU or the memory bandwidth itself moved: no kernel verdict */
+	bool emulated;              /* a side measured in an emulated guest (qemu TCG): no timing verdict at all */
 };
 
 /* A probe that moved this much (either way) is a machine that moved. */

@@ -370,3 +370,8 @@ const char *bundle_machine_text(const struct loaded_bundle *bundle, const char *
 	const char *text = json_string_value(json_object_get(json_object_get(bundle->meta, "machine"), key));
 	return text ? text : "";
 }
+
+bool bundle_emulated(const struct loaded_bundle *bundle)
+{
+	return json_is_true(json_object_get(bundle->meta, "emulated"));
+}

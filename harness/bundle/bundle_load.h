@@ -57,6 +57,13 @@ int cell_from_row(const struct csv_table *table, size_t row, struct cell *cell, 
 void bundle_axes_from_cells(struct loaded_bundle *bundle);
 
 /* meta.json "machine" field as text ("" when absent). */
+/* Whether the bundle was measured in a guest under emulation (qemu TCG): meta.json's "emulated". */
+bool bundle_emulated(const struct loaded_bundle *bundle);
+
+/* The sentence every report, comparison and trend of an emulated bundle starts with. */
+#define EMULATED_WARNING "EMULATED: measured in a guest under qemu's TCG, instruction by instruction: these timings " \
+	"mean nothing for the kernel's performance; the counts (faults, TLB flushes) are the kernel's."
+
 const char *bundle_machine_text(const struct loaded_bundle *bundle, const char *key);
 
 #endif

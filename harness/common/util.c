@@ -4,9 +4,11 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -121,6 +123,24 @@ char *read_text_file(const char *path)
 	while (length > 0 && text[length - 1] == '\n')
 		text[--length] = '\0';
 	return text;
+}
+
+char *read_binary_file(const char *path, size_t limit, size_t *size)
+{
+	FILE *file = fopen(path, "rb");
+	struct stat info;
+	if (!file)
+		return NULL;
+	if (fstat(fileno(file), &info) != 0 || !S_ISREG(info.st_mode) || (uint64_t)info.st_size > limit) {
+		fclose(file);
+		errno = EFBIG;
+		return NULL;
+	}
+	char *data = xmalloc((size_t)info.st_size + 1);
+	*size = fread(data, 1, (size_t)info.st_size, file);
+	fclose(file);
+	data[*size] = '\0';
+	return data;
 }
 
 /* Strips the last path component of path, in place. */

@@ -39,6 +39,8 @@ char *trim(char *text);
 
 /* Reads a whole small file (e.g. under /proc) without its trailing newline; NULL if unreadable. */
 char *read_text_file(const char *path);
+/* Reads a whole file of at most limit bytes into *size bytes (caller frees); NULL with errno if it cannot. */
+char *read_binary_file(const char *path, size_t limit, size_t *size);
 
 /*
  * Waits at most seconds for the child pid to exit, without reaping it (its

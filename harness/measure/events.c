@@ -3,6 +3,7 @@
 #include <perfmon/pfmlib_perf_event.h>
 
 #include "events.h"
+#include "guest.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -403,4 +404,40 @@ void events_list(FILE *out)
 			fprintf(out, "  %-28s counted%s%s\n", label, event->note ? ", " : "", event->note ? event->note : "");
 	}
 	events_free(&set);
+}
+
+static char *copy_text(const char *text)
+{
+	return text ? xstrdup(text) : NULL;
+}
+
+/* A tracepoint's encoding with the guest kernel's id in place of the host's ("2:ID:..."); NULL if it has none. */
+static char *guest_encoding(const struct event *event, struct guest *guest)
+{
+	unsigned type;
+	int used = 0;
+	if (!event->encoded || sscanf(event->encoded, "%x:%*[0-9a-f]%n", &type, &used) != 1 || !used)
+		return copy_text(event->encoded);
+	if (type != PERF_TYPE_TRACEPOINT)
+		return copy_text(event->encoded);
+	char system[128], name[128];
+	if (sscanf(event->name, "%127[^:]:%127s", system, name) != 2)
+		return NULL;
+	long id = guest_tracepoint_id(guest, system, name);
+	return id < 0 ? NULL : xasprintf("%x:%lx%s", type, (unsigned long)id, event->encoded + used);
+}
+
+void events_for_guest(const struct event_set *host, struct guest *guest, struct event_set *out)
+{
+	memset(out, 0, sizeof *out);
+	out->count = host->count;
+	for (size_t i = 0; i < host->count; i++) {
+		const struct event *from = &host->events[i];
+		struct event *to = &out->events[i];
+		*to = (struct event){ copy_text(from->name), copy_text(from->column), guest_encoding(from, guest),
+				      copy_text(from->qualified), copy_text(from->not_counted), copy_text(from->note),
+				      copy_text(from->meaning), from->user_only };
+		if (from->encoded && !to->encoded && !to->not_counted)
+			to->not_counted = xasprintf("the guest's kernel has no tracepoint %s", from->name);
+	}
 }

@@ -39,6 +39,13 @@ int events_resolve(struct event_set *set, char *const *names, size_t count, bool
 /* Prints which of a catalogue of useful events this machine can count, and why not. */
 void events_list(FILE *out);
 
+struct guest;
+/*
+ * The host's events as a guest counts them: a copy, each tracepoint with the
+ * guest kernel's id (asked of its agent); one the guest lacks is not counted.
+ */
+void events_for_guest(const struct event_set *host, struct guest *guest, struct event_set *out);
+
 /*
  * The reasons a tracepoint's format declares for a field printed with
  * __print_symbolic (tlb_flush's reason): each value and its text, in order.

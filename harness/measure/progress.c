@@ -71,12 +71,19 @@ static void time_left(const struct progress *progress, char *buf, size_t size)
 	snprintf(buf + strlen(buf), size - strlen(buf), " left");
 }
 
+/* The cell's description, after the progress's label. */
+static void describe(const struct progress *progress, const struct cell *cell, char *buf, size_t size)
+{
+	size_t used = (size_t)snprintf(buf, size, "%s", progress->label ? progress->label : "");
+	cell_describe(cell, buf + (used < size ? used : size - 1), size - (used < size ? used : size - 1));
+}
+
 void progress_begin_cell(struct progress *progress, const struct cell *cell, unsigned round)
 {
 	if (!progress->terminal)
 		return;
-	char description[256], left[32];
-	cell_describe(cell, description, sizeof description);
+	char description[320], left[32];
+	describe(progress, cell, description, sizeof description);
 	time_left(progress, left, sizeof left);
 	fprintf(stderr, "\r\033[K[%zu/%zu] round %u/%lu %s  (%s)", progress->done + 1, progress->total, round + 1,
 		progress->rounds, description, left);
@@ -86,12 +93,12 @@ void progress_begin_cell(struct progress *progress, const struct cell *cell, uns
 void progress_end_cell(struct progress *progress, const struct cell *cell, unsigned round, const char *status,
 		       double seconds)
 {
-	char description[256];
+	char description[320];
 	progress->done++;
 	if (progress->done > progress->total)
 		progress->total = progress->done; /* an extra round of a suite with time to spare */
 	progress->done_weight += cell_weight(progress, cell);
-	cell_describe(cell, description, sizeof description);
+	describe(progress, cell, description, sizeof description);
 	if (progress->terminal) {
 		fprintf(stderr, "\r\033[K");
 		if (status[0] != 'o') /* keep what was skipped or failed on screen */

@@ -21,6 +21,7 @@ struct progress {
 	double budget_seconds;       /* one round's share */
 	unsigned long rounds;
 	const struct schedule *schedule;   /* a suite planned against its time: its estimate of the end */
+	const char *label;           /* before each cell: whose it is ("kernel 6.1.0-47-amd64: "), or NULL */
 };
 
 void progress_init(struct progress *progress, const struct plan *plan, const struct suite_config *config);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "bundle_write.h"
+#include "run_lane.h"
 #include "events.h"
 #include "measurers.h"
 #include "plan.h"
@@ -30,43 +31,10 @@
 #include "topology.h"
 #include "util.h"
 #include "worker_link.h"
-
-#define MAX_ROUNDS 100  /* extra rounds of a suite with time to spare stop here */
-
-struct run {
-	struct suite_config config;
-	struct plan plan;
-	struct event_set events;
-	struct bundle bundle;
-	struct run_results results;
-	struct progress progress;
-	struct sampler_paths paths;
-	size_t counts[CELL_STATUS_COUNT];
-	const struct run_renderer *renderer;
-	struct cost_model model;
-	struct schedule schedule;      /* active when the suite has a time */
-	double started;
-	struct time_accounting {       /* where the run's wall time went (meta.json's time_accounting) */
-		double in_windows_s;   /* the kept iterations' roundtrip windows: what is measured */
-		double kept_batches_s; /* the batches of kept iterations, protocol and checks included */
-		double other_batches_s;/* warm-up and counted iterations */
-		double worker_setup_s; /* fresh workers: start, heap population, until ready */
-		double cells_s;        /* every cell-round, set-up to exit */
-		double probes_s;       /* machine probes and calibration */
-		double checks_s;       /* the stopping rule's intervals */
-		double teardown_s;     /* workers' exit, their heaps unmapped */
-		double summaries_s;    /* the cells' summaries and intervals, at the end and for extra rounds */
-	} time;
-};
-
-/* What a cell has gathered over the rounds so far. */
-struct cell_progress {
-	struct cell_result total;
-	unsigned rounds_done;
-};
+#include "matrix.h"
 
 /* Whether the cell is still to be measured in this round. */
-static bool cell_wanted(const struct run *run, const struct cell_progress *progress, size_t index, unsigned round)
+bool lane_cell_wanted(const struct run *run, const struct cell_progress *progress, size_t index, unsigned round)
 {
 	const struct planned_cell *planned = &run->plan.cells[index];
 	if (planned->not_applicable[0] || planned->skipped[0])
@@ -123,12 +91,14 @@ static void record_plan(struct run *run)
 				      m->write_s_per_page * 1e6));
 }
 
-static void measure_round(struct run *run, struct cell_progress *progress, size_t index, unsigned round)
+void lane_measure_round(struct run *run, struct cell_progress *progress, size_t index, unsigned round)
 {
 	const struct cell *cell = &run->plan.cells[index].cell;
 	struct cell_result result;
 	char status[400];
 	progress_begin_cell(&run->progress, cell, round);
+	if (progress->rounds_done < KEPT_ROUND_STARTS)
+		progress->round_started[progress->rounds_done] = monotonic_seconds() - run->started;
 	struct round_budget budget = run->schedule.active ? schedule_round_budget(&run->schedule, index) : (struct round_budget){ 0 };
 	measurers[cell->measurer].measure(cell, &run->config, &run->events, &run->paths, round, &progress->total.samples,
 					  run->schedule.active ? &budget : NULL, &result);
@@ -146,6 +116,15 @@ static void measure_round(struct run *run, struct cell_progress *progress, size_
 }
 
 /* Summaries once the rounds are done (or interrupted): every cell with a finished round, and the n/a ones. */
+/* When each round began, in seconds since the run did: interleaved lanes alternate here. */
+static void note_round_starts(struct run *run, const struct cell_progress *progress)
+{
+	json_t *starts = json_array();
+	for (unsigned r = 0; r < progress->rounds_done && r < KEPT_ROUND_STARTS; r++)
+		json_array_append_new(starts, json_real(progress->round_started[r]));
+	bundle_note_last_cell(&run->bundle, "round_started_s", starts);
+}
+
 static void record_cells(struct run *run, struct cell_progress *progress)
 {
 	size_t *summary_index = xcalloc(run->plan.count + 1, sizeof *summary_index);
@@ -178,6 +157,7 @@ static void record_cells(struct run *run, struct cell_progress *progress)
 				   progress[i].rounds_done);
 		if (run->schedule.active && run->schedule.cells[i].sized[0])
 			bundle_note_last_cell(&run->bundle, "iterations_sized", json_string(run->schedule.cells[i].sized));
+		note_round_starts(run, &progress[i]);
 		run->counts[total->status]++;
 	}
 	free(summary_index);
@@ -240,7 +220,7 @@ static void run_extra_rounds(struct run *run, struct cell_progress *progress)
 			imprecision[i] = -1; /* once per pass */
 			if (!schedule_round_fits(&run->schedule, i))
 				continue;
-			measure_round(run, &progress[i], i, progress[i].rounds_done);
+			lane_measure_round(run, &progress[i], i, progress[i].rounds_done);
 			measured = true;
 		}
 	}
@@ -249,8 +229,7 @@ static void run_extra_rounds(struct run *run, struct cell_progress *progress)
 	free(known_rounds);
 }
 
-/* order[0..count) shuffled (Fisher-Yates) by rng. */
-static void shuffle(size_t *order, size_t count, gsl_rng *rng)
+void lane_shuffle(size_t *order, size_t count, gsl_rng *rng)
 {
 	for (size_t i = count; i > 1; i--) {
 		size_t j = gsl_rng_uniform_int(rng, i), kept = order[i - 1];
@@ -275,15 +254,20 @@ static void run_cells(struct run *run)
 	for (unsigned round = 0; round < run->config.rounds && !stop_requested; round++) {
 		for (size_t i = 0; i < run->plan.count; i++)
 			order[i] = i;
-		shuffle(order, run->plan.count, rng);
+		lane_shuffle(order, run->plan.count, rng);
 		for (size_t k = 0; k < run->plan.count && !stop_requested; k++)
-			if (cell_wanted(run, &progress[order[k]], order[k], round))
-				measure_round(run, &progress[order[k]], order[k], round);
+			if (lane_cell_wanted(run, &progress[order[k]], order[k], round))
+				lane_measure_round(run, &progress[order[k]], order[k], round);
 	}
 	gsl_rng_free(rng);
 	free(order);
 	if (run->schedule.active)
 		run_extra_rounds(run, progress);
+	lane_record(run, progress);
+}
+
+void lane_record(struct run *run, struct cell_progress *progress)
+{
 	progress_finish(&run->progress);
 	double summarizing = monotonic_seconds();
 	record_cells(run, progress);
@@ -293,7 +277,7 @@ static void run_cells(struct run *run)
 	free(progress);
 }
 
-static int finish_run(struct run *run, double seconds)
+int lane_finish(struct run *run, double seconds)
 {
 	const char *status = stop_requested ? "interrupted" : run->counts[CELL_OK] || !run->plan.measured ? "complete"
 															 : "failed";
@@ -334,8 +318,7 @@ static void warn_uncounted_events(const struct event_set *events)
 	}
 }
 
-/* The machine probes at one moment of the run (outside every cell), and what they took. */
-static double probe_machine(json_t *probes, const char *when)
+double lane_probe_machine(json_t *probes, const char *when)
 {
 	double started = monotonic_seconds();
 	json_object_set_new(probes, when, probes_run());
@@ -346,17 +329,42 @@ static double probe_machine(json_t *probes, const char *when)
 	return seconds;
 }
 
-static void release_run(struct run *run)
+void lane_release(struct run *run)
 {
 	schedule_free(&run->schedule);
 	results_free(&run->results);
 	events_free(&run->events);
+	if (run->shares_setup) { /* the first lane's config, programs and paths */
+		free(run->plan.cells);
+		return;
+	}
 	plan_free(&run->plan);
 	config_free(&run->config);
 	topology_close();
 	free((char *)run->paths.worker);
 	free((char *)run->paths.helper);
 	free((char *)run->paths.helper_glibc);
+}
+
+void lane_prepare(struct run *run, struct suite_config *config, const struct run_request *request)
+{
+	char why[512];
+	memset(run, 0, sizeof *run);
+	run->started = monotonic_seconds(); /* a suite's time counts from here */
+	run->config = *config; /* the run owns it from here */
+	run->renderer = request->renderer;
+	memset(config, 0, sizeof *config);
+	if (topology_init() != 0)
+		die("hwloc could not load the machine's topology");
+	if (events_resolve(&run->events, run->config.event_names, run->config.event_count, request->events_typed, why,
+			   sizeof why) != 0)
+		die_bad_input("option --events: %s", why);
+	warn_uncounted_events(&run->events);
+	plan_build(&run->plan, &run->config);
+	run->paths = (struct sampler_paths){ .worker = xasprintf("%s/spawnbench-worker", binary_dir()),
+					     .helper = xasprintf("%s/spawnbench-helper", binary_dir()),
+					     .helper_glibc = xasprintf("%s/spawnbench-helper-glibc", binary_dir()) };
+	worker_link_install_signal_handlers();
 }
 
 /*
@@ -410,24 +418,12 @@ int run_suite(struct suite_config *config, const struct run_request *request)
 {
 	struct run run;
 	char why[512];
-	memset(&run, 0, sizeof run);
-	run.started = monotonic_seconds(); /* a suite's time counts from here */
-	run.config = *config; /* the run owns it from here */
-	run.renderer = request->renderer;
-	memset(config, 0, sizeof *config);
-	if (topology_init() != 0)
-		die("hwloc could not load the machine's topology");
-	if (events_resolve(&run.events, run.config.event_names, run.config.event_count, request->events_typed, why, sizeof why) != 0)
-		die_bad_input("option --events: %s", why);
-	warn_uncounted_events(&run.events);
-	plan_build(&run.plan, &run.config);
-	run.paths = (struct sampler_paths){ xasprintf("%s/spawnbench-worker", binary_dir()),
-					    xasprintf("%s/spawnbench-helper", binary_dir()),
-					    xasprintf("%s/spawnbench-helper-glibc", binary_dir()) };
-	worker_link_install_signal_handlers();
+	if (request->kernel_count)
+		return run_matrix(config, request);
+	lane_prepare(&run, config, request);
 	if (plan_against_time(&run, request->dry_run) != 0 || request->dry_run) {
 		int status = stop_requested ? 128 + stop_requested : EXIT_OK;
-		release_run(&run);
+		lane_release(&run);
 		return status;
 	}
 	if (bundle_open(&run.bundle, request->output_dir, &run.config, &run.events, request->argc, request->argv, why,
@@ -436,7 +432,7 @@ int run_suite(struct suite_config *config, const struct run_request *request)
 	record_plan(&run);
 	json_t *probes = json_object();
 	json_object_set_new(run.bundle.meta, "machine_probes", probes);
-	run.time.probes_s += probe_machine(probes, "before") + run.model.seconds;
+	run.time.probes_s += lane_probe_machine(probes, "before") + run.model.seconds;
 	progress_init(&run.progress, &run.plan, &run.config);
 	run.progress.schedule = &run.schedule;
 	if (!run.schedule.active)
@@ -445,9 +441,9 @@ int run_suite(struct suite_config *config, const struct run_request *request)
 		run.progress.total = schedule_rounds_total(&run.schedule, &run.plan); /* rounds may have been cut */
 	run_cells(&run);
 	if (!stop_requested)
-		run.time.probes_s += probe_machine(probes, "after");
-	int status = finish_run(&run, progress_elapsed(&run.progress));
-	release_run(&run);
+		run.time.probes_s += lane_probe_machine(probes, "after");
+	int status = lane_finish(&run, progress_elapsed(&run.progress));
+	lane_release(&run);
 	return status;
 }
 

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "guest.h"
 #include "primitive.h"
 #include "protocol.h"
 #include "stats.h"
@@ -157,6 +158,7 @@ struct sampling {
 	double budget_seconds;       /* this round's share */
 	unsigned long min_iterations, max_iterations, warmup;
 	struct worker_link link;
+	const struct sampler_paths *paths;
 	struct cell_result *result;
 	size_t counted_events;
 	bool worker_gone;            /* its output closed: reap it and say how it ended */
@@ -341,9 +343,11 @@ static size_t counted_events(const struct event_set *events)
 	return counted;
 }
 
-static bool fits_in_memory(const struct cell *cell, struct cell_result *result)
+static bool fits_in_memory(const struct cell *cell, const struct sampler_paths *paths, struct cell_result *result)
 {
-	uint64_t needed = cell_memory_needed(cell), available = memory_available();
+	/* a guest was given the memory of the suite's largest cell, less what its kernel keeps */
+	uint64_t needed = cell_memory_needed(cell);
+	uint64_t available = paths->guest ? guest_memory_for_cells(paths->guest) : memory_available();
 	if (needed <= available)
 		return true;
 	set_status(result, CELL_SKIPPED, "needs %.1f GiB, %.1f available", needed / 1073741824.0,
@@ -355,8 +359,13 @@ static void run_worker(struct sampling *s, char **argv, const struct placement_p
 {
 	char why[256];
 	s->started = monotonic_seconds();
-	if (worker_link_start(&s->link, argv, placement) != 0) {
-		set_status(s->result, CELL_FAILED, "could not start the worker");
+	int started = s->paths->guest ? worker_link_start_guest(&s->link, s->paths->guest, argv, placement)
+				      : worker_link_start(&s->link, argv, placement);
+	if (started != 0) {
+		if (s->paths->guest && s->paths->guest->failed)
+			set_status(s->result, CELL_FAILED, "%s", s->paths->guest->why);
+		else
+			set_status(s->result, CELL_FAILED, "could not start the worker");
 		return;
 	}
 	converse(s);
@@ -399,6 +408,7 @@ void measure_cell(const struct cell *cell, const struct suite_config *config, co
 	struct placement_plan placement;
 	struct round_budget given = budget ? *budget : round_budget_default(config);
 	struct sampling s = { .cell = cell, .config = config, .round = round, .result = result, .earlier = earlier,
+			      .paths = paths,
 			      .counted_events = counted_events(events), .budget_seconds = given.seconds,
 			      .min_iterations = given.min_iterations, .max_iterations = given.max_iterations,
 			      .warmup = given.warmup };
@@ -407,7 +417,7 @@ void measure_cell(const struct cell *cell, const struct suite_config *config, co
 	double started = monotonic_seconds();
 	memset(result, 0, sizeof *result);
 	result->samples.columns = FIXED_COLUMNS + 2 * s.counted_events;
-	if (!fits_in_memory(cell, result))
+	if (!fits_in_memory(cell, paths, result))
 		return;
 	if (!topology_place(cell, &placement, result->reason, sizeof result->reason)) {
 		result->status = CELL_SKIPPED;

@@ -40,7 +40,11 @@ struct cell_result {
 	double teardown_seconds;     /* from "quit" until the worker is reaped */
 };
 
+struct guest;
+
+/* Where a cell's worker runs: the host's programs, and the guest they run in (NULL: here). */
 struct sampler_paths {
+	struct guest *guest;
 	const char *worker;
 	const char *helper;         /* freestanding: "start" ends at its first instruction */
 	const char *helper_glibc;   /* static glibc: "start" ends in main, after glibc's start-up */

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "guest.h"
 #include "protocol.h"
 #include "util.h"
 
@@ -85,6 +86,47 @@ int worker_link_start(struct worker_link *link, char *const argv[], const struct
 		return -1;
 	setpgid(link->pid, link->pid); /* both sides set it: no race with the first kill */
 	return 0;
+}
+
+/* "start N" and the N words, each on its line, the host's program paths made the guest's. */
+static int send_start(struct guest *guest, char *const argv[], const struct placement_plan *placement)
+{
+	char *text = NULL;
+	size_t size = 0, count = 0;
+	FILE *out = open_memstream(&text, &size);
+	for (; argv[count]; count++)
+		if (strchr(argv[count], '\n'))
+			count = SIZE_MAX - 1; /* a word the line protocol cannot carry */
+	if (count == SIZE_MAX)
+		return fclose(out), free(text), -1;
+	int cpu = -1;
+	for (int c = 0; placement->bind && c < CPU_SETSIZE && cpu < 0; c++)
+		cpu = CPU_ISSET(c, &placement->worker_cpus) ? c : -1;
+	fprintf(out, "start %zu\n%s\n", count + (cpu >= 0), guest_program_path(guest, argv[0]));
+	for (size_t i = 1; i < count; i++)
+		if (strncmp(argv[i], "--helper=", 9) == 0)
+			fprintf(out, "--helper=%s\n", guest_program_path(guest, argv[i] + 9));
+		else
+			fprintf(out, "%s\n", argv[i]);
+	if (cpu >= 0)
+		fprintf(out, "--worker-cpu=%d\n", cpu);
+	fclose(out);
+	int sent = write(guest->channel, text, size) == (ssize_t)size ? 0 : -1;
+	free(text);
+	return sent;
+}
+
+int worker_link_start_guest(struct worker_link *link, struct guest *guest, char *const argv[],
+			    const struct placement_plan *placement)
+{
+	memset(link, 0, sizeof *link);
+	link->guest = guest;
+	link->to_worker = link->from_worker = -1;
+	if (guest->failed || guest->channel < 0 || send_start(guest, argv, placement) != 0)
+		return -1;
+	link->to_worker = dup(guest->channel);
+	link->from_worker = dup(guest->channel);
+	return link->to_worker >= 0 && link->from_worker >= 0 ? 0 : -1;
 }
 
 int worker_link_send(struct worker_link *link, const char *line)
@@ -179,8 +221,40 @@ void reap_orphans(void)
 		closedir(proc);
 }
 
+/*
+ * A guest's worker is not killed from here: once it has said its last word
+ * it exits, and the agent says so ("exited STATUS"). One that does not within
+ * timeout_seconds leaves the guest unusable: it is powered off, and the rest
+ * of its cells fail.
+ */
+static int guest_worker_end(struct worker_link *link, double timeout_seconds)
+{
+	char line[256];
+	int status = -1;
+	for (;;) {
+		enum read_result got = worker_link_read_line(link, line, sizeof line, timeout_seconds);
+		if (got == READ_LINE && sscanf(line, "exited %d", &status) == 1)
+			break;
+		if (got != READ_LINE) {
+			snprintf(link->guest->why, sizeof link->guest->why,
+				 "a worker in the guest did not end within %.0f s: the guest was stopped", timeout_seconds);
+			link->guest->failed = true;
+			guest_stop(link->guest);
+			break;
+		}
+	}
+	close_pipes(link);
+	return status;
+}
+
 void worker_link_kill(struct worker_link *link)
 {
+	if (link->guest) {
+		worker_link_send(link, PROTOCOL_QUIT); /* heard only by a worker that still listens */
+		guest_worker_end(link, 10);
+		link->guest = NULL;
+		return;
+	}
 	if (link->pid <= 0)
 		return;
 	kill(link->pid, SIGKILL);
@@ -193,6 +267,16 @@ void worker_link_kill(struct worker_link *link)
 void worker_link_finish(struct worker_link *link, double timeout_seconds, char *why, size_t why_size)
 {
 	int status = 0;
+	if (link->guest) {
+		status = guest_worker_end(link, timeout_seconds);
+		why[0] = '\0';
+		if (link->guest->failed)
+			snprintf(why, why_size, "%s", link->guest->why);
+		else if (WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status) != 0))
+			snprintf(why, why_size, "worker in the guest ended with wait status %d", status);
+		link->guest = NULL;
+		return;
+	}
 	close_pipes(link);
 	bool exited = wait_bounded(link->pid, timeout_seconds);
 	if (!exited)

@@ -12,7 +12,10 @@
 
 #include "topology.h"
 
+struct guest;
+
 struct worker_link {
+	struct guest *guest;       /* a worker in a guest, through its agent; NULL: a local process */
 	pid_t pid;                 /* also the process group */
 	int to_worker, from_worker;
 	char buffer[1 << 16];
@@ -27,6 +30,12 @@ extern volatile sig_atomic_t stop_requested;
 void worker_link_install_signal_handlers(void);
 
 int worker_link_start(struct worker_link *link, char *const argv[], const struct placement_plan *placement);
+/*
+ * The same worker started in guest by its agent: argv's programs become the
+ * initramfs's, the placement a --worker-cpu; then the channel is the link's.
+ */
+int worker_link_start_guest(struct worker_link *link, struct guest *guest, char *const argv[],
+			    const struct placement_plan *placement);
 int worker_link_send(struct worker_link *link, const char *line);
 enum read_result worker_link_read_line(struct worker_link *link, char *line, size_t size, double timeout_seconds);
 /* Kills the worker's process group and reaps all of it. */

@@ -93,10 +93,45 @@ static void print_probes(FILE *out, const struct comparison *c, bool markdown)
 	fprintf(out, "\n");
 }
 
+/* A counted median of a cell in a bundle (a fault column or an event's), or NaN. */
+static double count_of(const struct loaded_bundle *b, const struct cell *cell, const char *column)
+{
+	const struct cell_summary *s = results_find(&b->results, cell);
+	int index = name_index(fixed_column_names, FIXED_COLUMNS, column);
+	if (index < 0)
+		index = event_median_index(&b->events, column);
+	return s && index >= 0 ? s->medians[index] : NAN;
+}
+
+/* What emulation does not change: faults and TLB flushes per creation, old and new, per compared cell. */
+static void print_counts(FILE *out, const struct comparison *c, bool markdown)
+{
+	static const char *const columns[] = { "child_minflt", "parent_minflt", "tlb_flush" };
+	fprintf(out, "\n%scounts per creation, old -> new (emulation does not change them)\n", markdown ? "## " : "# ");
+	for (size_t i = 0; i < c->count; i++) {
+		if (c->rows[i].phase != COLUMN_ROUNDTRIP_US)
+			continue;
+		char label[300];
+		cell_label(&c->rows[i].cell, label, sizeof label);
+		fprintf(out, "%s%s:", markdown ? "- " : "  ", label);
+		for (size_t k = 0; k < sizeof columns / sizeof columns[0]; k++) {
+			double old_count = count_of(&c->old, &c->rows[i].cell, columns[k]);
+			double new_count = count_of(&c->new, &c->rows[i].cell, columns[k]);
+			if (!isnan(old_count) || !isnan(new_count))
+				fprintf(out, " %s %.0f -> %.0f", columns[k], old_count, new_count);
+		}
+		fprintf(out, "\n");
+	}
+}
+
 void comparison_print(FILE *out, const struct comparison *c, bool markdown)
 {
 	if (markdown)
 		fprintf(out, "# spawnbench comparison\n\n");
+	if (c->emulated)
+		fprintf(out, "%sEMULATED: a side was measured in a guest under qemu's TCG, instruction by instruction: its "
+			     "timings mean nothing for a kernel's performance, so no regression or improvement is called. "
+			     "The counts (faults, TLB flushes) compare.%s\n\n", markdown ? "**" : "", markdown ? "**" : "");
 	print_bundle_line(out, markdown ? "- old:" : "old:", &c->old);
 	print_bundle_line(out, markdown ? "- new:" : "new:", &c->new);
 	fprintf(out, "%smethod: bootstrap 95%% CI of the ratio of medians (new over old), %d resamples of the plain "
@@ -117,6 +152,8 @@ void comparison_print(FILE *out, const struct comparison *c, bool markdown)
 		fprintf(out, "%s%s\n", markdown ? "- " : "  ", c->unmatched[i]);
 	if (c->unmatched_total > c->unmatched_count)
 		fprintf(out, "%s... and %zu more\n", markdown ? "- " : "  ", c->unmatched_total - c->unmatched_count);
+	if (c->emulated)
+		print_counts(out, c, markdown);
 }
 
 static void write_csv(const struct comparison *c, FILE *file)

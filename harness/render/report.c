@@ -265,6 +265,8 @@ static void write_machine(FILE *out, const struct loaded_bundle *b)
 	json_t *cpus = json_object_get(json_object_get(b->meta, "machine"), "cpus_online");
 	double memory_kib = strtod(bundle_machine_text(b, "memory_total"), NULL);
 	fprintf(out, "# spawnbench report: suite %s\n\n", b->suite);
+	if (bundle_emulated(b))
+		fprintf(out, "**%s**\n\n", EMULATED_WARNING);
 	fprintf(out, "Measured on **%s**, kernel **%s** (%s), %s, %lld CPUs, %.1f GiB of memory; %s; THP %s; clock source %s.\n",
 		bundle_machine_text(b, "host"), bundle_machine_text(b, "kernel_release"),
 		bundle_machine_text(b, "kernel_version"), bundle_machine_text(b, "cpu_model"),

@@ -130,8 +130,24 @@ static void print_probes(FILE *out, const struct trend *trend, bool markdown)
 	}
 }
 
+/* The first line of a trend with emulated bundles: which, and what that means. */
+static void print_emulated(FILE *out, const struct trend *trend, bool markdown)
+{
+	bool any = false;
+	for (size_t i = 0; i < trend->count; i++)
+		if (bundle_emulated(&trend->bundles[i])) {
+			fprintf(out, "%s%s %s", any ? "" : markdown ? "**" : "", any ? "," : "emulated bundles:",
+				bundle_machine_text(&trend->bundles[i], "kernel_release"));
+			any = true;
+		}
+	if (any)
+		fprintf(out, ". %s No change between kernels is called from their timings.%s\n\n",
+			strchr(EMULATED_WARNING, ' ') + 1, markdown ? "**" : "");
+}
+
 void trend_print(FILE *out, const struct trend *trend, bool markdown)
 {
+	print_emulated(out, trend, markdown);
 	uint64_t heaps[MAX_VALUES * 4];
 	size_t heap_count = all_heaps(trend, heaps, sizeof heaps / sizeof heaps[0]);
 	static const int widths[] = { -12, -6, 6 };

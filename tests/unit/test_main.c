@@ -420,5 +420,6 @@ int main(void)
 	failures += _cmocka_run_group_tests("dimension", dimension_tests, dimension_test_count, NULL, NULL);
 	failures += _cmocka_run_group_tests("schedule", schedule_tests, schedule_test_count, NULL, NULL);
 	failures += _cmocka_run_group_tests("concurrency", concurrency_tests, concurrency_test_count, NULL, NULL);
+	failures += _cmocka_run_group_tests("guest", guest_tests, guest_test_count, NULL, NULL);
 	return failures;
 }

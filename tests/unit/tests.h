@@ -23,5 +23,7 @@ extern const struct CMUnitTest schedule_tests[];
 extern const size_t schedule_test_count;
 extern const struct CMUnitTest concurrency_tests[];
 extern const size_t concurrency_test_count;
+extern const struct CMUnitTest guest_tests[];
+extern const size_t guest_test_count;
 
 #endif
