@@ -833,7 +833,7 @@ test_kernel_matrix_in_guests() {
 	[ $? = 2 ] && grep -q -- '--kernel: 1 guests of .* need more than' "$scratch/stderr" && [ ! -e "$scratch/never" ] ||
 		{ fail $name "too little memory: $(cat "$scratch/stderr")"; return; }
 	# the same kernel twice: its rounds alternate between the two guests
-	matrix=$scratch/matrix
+	matrix=$scratch/kernel-matrix
 	"$bin" "${cells[@]}" --kernel "$package" --kernel "$package" --output "$matrix" >"$scratch/stdout" 2>"$scratch/stderr"
 	[ $? = 0 ] || { fail $name "matrix exited $?: $(tail -3 "$scratch/stderr")"; return; }
 	guest=$(find "$matrix" -maxdepth 1 -name '1_6.1.*' | head -1)
@@ -864,9 +864,11 @@ PYTHON
 	# the trend across the host's bundle and the guest's orders the kernels by version
 	spawnbench "${cells[@]}" --events none
 	host=$bundle
-	"$bin" trend "$host" "$guest" --output "$scratch/trend" >/dev/null 2>&1 || { fail $name "trend failed"; return; }
-	order=$(trend_kernels "$scratch/trend/trend.csv" | paste -sd' ')
-	[ "$order" = "$(trend_kernels "$scratch/trend/trend.csv" | sort -V | paste -sd' ')" ] && [[ "$order" == 6.1.* ]] ||
+	[ $status = 0 ] || { fail $name "the host run exited $status: $(tail -2 "$scratch/stderr")"; return; }
+	"$bin" trend "$host" "$guest" --output "$scratch/kernel-trend" >/dev/null 2>"$scratch/stderr" ||
+		{ fail $name "trend: $(tail -2 "$scratch/stderr")"; return; }
+	order=$(trend_kernels "$scratch/kernel-trend/trend.csv" | paste -sd' ')
+	[ "$order" = "$(trend_kernels "$scratch/kernel-trend/trend.csv" | sort -V | paste -sd' ')" ] && [[ "$order" == 6.1.* ]] ||
 		{ fail $name "trend order: $order"; return; }
 	pass "$name ($package; $interleaved cells interleaved; trend $order)"
 }
@@ -876,7 +878,7 @@ test_kernel_that_does_not_boot() {
 	command -v qemu-system-x86_64 >/dev/null || { skip $name "no qemu-system-x86_64 (run.sh --test installs it)"; return; }
 	package=$(kernel_package)
 	[ -n "$package" ] || { skip $name "no linux-image-6.1.0-*-amd64-unsigned in the package lists"; return; }
-	matrix=$scratch/panic
+	matrix=$scratch/kernel-panic
 	# no init where the kernel looks: it panics, reboots at once (panic=-1), and qemu exits
 	"$bin" --suite quick --primitives vfork --action exit --heap 0 --ratios 0 --rounds 1 --budget 0.2s --events none \
 		--kernel "$package" --kernel "$package,append=rdinit=/nonexistent" --output "$matrix" >"$scratch/stdout" 2>"$scratch/stderr"

@@ -47,12 +47,27 @@ static void format_page_us(double us, char *buf, size_t size)
 	snprintf(buf, size, "%.2f us", us);
 }
 
+/* The next ok cell like key with extra threads, every count and mode of the bundle in turn (*at from 0); NULL after the last. */
+static const struct cell_summary *next_threaded(const struct loaded_bundle *b, struct cell *key, size_t *at)
+{
+	const struct axes *axes = &b->axes;
+	size_t modes = axes->counts[DIMENSION_THREAD_MODE];
+	while (*at < axes->counts[DIMENSION_THREADS] * modes) {
+		key->threads = (unsigned)axes->values[DIMENSION_THREADS][*at / modes];
+		key->thread_mode = (enum thread_mode)axes->values[DIMENSION_THREAD_MODE][*at % modes];
+		(*at)++;
+		const struct cell_summary *cell = key->threads ? ok_at(b, key) : NULL;
+		if (cell)
+			return cell;
+	}
+	return NULL;
+}
+
 /* One sentence per thread count and mode: the write loop per page against the same cell without threads. */
 static void threads_copy_on_write(FILE *out, const struct loaded_bundle *b, struct cell key)
 {
 	const struct cell_summary *alone = ok_at(b, &key);
 	double pages = (double)cell_pages_written(&key);
-	const struct axes *axes = &b->axes;
 	if (!alone || !pages || faults_per_written_page(&b->results, &key, key.writer) < 0.5)
 		return; /* no copy-on-write faults to speak of */
 	double alone_us = alone->phases[COLUMN_COW_US].median / pages;
@@ -63,24 +78,19 @@ static void threads_copy_on_write(FILE *out, const struct loaded_bundle *b, stru
 	flushes_per_page(b, alone, flushes, sizeof flushes);
 	fprintf(out, "- Each page the %s writes after %s (heap %s, ratio %g; tlb_flush_remote_ipi_send counts the IPIs) "
 		     "costs %s single-threaded%s", writer_names[key.writer], pair, heap, key.write_ratio, text, flushes);
-	for (size_t t = 0; t < axes->counts[DIMENSION_THREADS]; t++)
-		for (size_t m = 0; m < axes->counts[DIMENSION_THREAD_MODE]; m++) {
-			key.threads = (unsigned)axes->values[DIMENSION_THREADS][t];
-			key.thread_mode = (enum thread_mode)axes->values[DIMENSION_THREAD_MODE][m];
-			const struct cell_summary *cell = key.threads ? ok_at(b, &key) : NULL;
-			if (!cell)
-				continue;
-			const struct summary *cow = &cell->phases[COLUMN_COW_US];
-			char low[32], high[32], ratio[32];
-			format_page_us(cow->median / pages, text, sizeof text);
-			format_page_us(cow->ci_low / pages, low, sizeof low);
-			format_page_us(cow->ci_high / pages, high, sizeof high);
-			format_ratio(cow->median / pages / alone_us, ratio, sizeof ratio);
-			flushes_per_page(b, cell, flushes, sizeof flushes);
-			fprintf(out, "; with %u %s thread%s on other CPUs %s (95%% CI %s to %s), %s the single-threaded cost%s",
-				key.threads, thread_mode_names[key.thread_mode], key.threads == 1 ? "" : "s", text, low, high,
-				ratio, flushes);
-		}
+	const struct cell_summary *cell;
+	for (size_t at = 0; (cell = next_threaded(b, &key, &at));) {
+		const struct summary *cow = &cell->phases[COLUMN_COW_US];
+		char low[32], high[32], ratio[32];
+		format_page_us(cow->median / pages, text, sizeof text);
+		format_page_us(cow->ci_low / pages, low, sizeof low);
+		format_page_us(cow->ci_high / pages, high, sizeof high);
+		format_ratio(cow->median / pages / alone_us, ratio, sizeof ratio);
+		flushes_per_page(b, cell, flushes, sizeof flushes);
+		fprintf(out, "; with %u %s thread%s on other CPUs %s (95%% CI %s to %s), %s the single-threaded cost%s",
+			key.threads, thread_mode_names[key.thread_mode], key.threads == 1 ? "" : "s", text, low, high,
+			ratio, flushes);
+	}
 	fprintf(out, ".\n");
 }
 
@@ -88,7 +98,6 @@ static void threads_copy_on_write(FILE *out, const struct loaded_bundle *b, stru
 static void threads_roundtrip(FILE *out, const struct loaded_bundle *b, struct cell key)
 {
 	const struct cell_summary *alone = ok_at(b, &key);
-	const struct axes *axes = &b->axes;
 	if (!alone)
 		return;
 	double alone_us = alone->phases[COLUMN_ROUNDTRIP_US].median;
@@ -97,18 +106,13 @@ static void threads_roundtrip(FILE *out, const struct loaded_bundle *b, struct c
 	format_size(key.heap_bytes, heap, sizeof heap);
 	format_microseconds(alone_us, text, sizeof text);
 	fprintf(out, "- %s of a %s parent: roundtrip %s single-threaded", pair, heap, text);
-	for (size_t t = 0; t < axes->counts[DIMENSION_THREADS]; t++)
-		for (size_t m = 0; m < axes->counts[DIMENSION_THREAD_MODE]; m++) {
-			key.threads = (unsigned)axes->values[DIMENSION_THREADS][t];
-			key.thread_mode = (enum thread_mode)axes->values[DIMENSION_THREAD_MODE][m];
-			const struct cell_summary *cell = key.threads ? ok_at(b, &key) : NULL;
-			if (!cell)
-				continue;
-			char ratio[32];
-			format_microseconds(cell->phases[COLUMN_ROUNDTRIP_US].median, text, sizeof text);
-			format_ratio(cell->phases[COLUMN_ROUNDTRIP_US].median / alone_us, ratio, sizeof ratio);
-			fprintf(out, "; %s with %u %s (%s)", text, key.threads, thread_mode_names[key.thread_mode], ratio);
-		}
+	const struct cell_summary *cell;
+	for (size_t at = 0; (cell = next_threaded(b, &key, &at));) {
+		char ratio[32];
+		format_microseconds(cell->phases[COLUMN_ROUNDTRIP_US].median, text, sizeof text);
+		format_ratio(cell->phases[COLUMN_ROUNDTRIP_US].median / alone_us, ratio, sizeof ratio);
+		fprintf(out, "; %s with %u %s (%s)", text, key.threads, thread_mode_names[key.thread_mode], ratio);
+	}
 	fprintf(out, ".\n");
 }
 
