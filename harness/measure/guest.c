@@ -128,7 +128,7 @@ static int unpack_deb(struct guest *g, const char *deb, const char *cache_dir, c
 static int fetch_package(struct guest *g, const char *name, const char *cache_dir, char *why, size_t why_size)
 {
 	char deb[PATH_MAX], prefix[128];
-	snprintf(prefix, sizeof prefix, "%s_", name);
+	snprintf(prefix, sizeof prefix, "%.100s_", name); /* package_name bounds it */
 	if (!find_entry(cache_dir, prefix, ".deb", deb, sizeof deb)) {
 		char *argv[] = { "apt-get", "download", "-q", (char *)name, NULL };
 		if (make_dirs(cache_dir) != 0 || run_program(argv, cache_dir) != 0 ||
