@@ -18,7 +18,7 @@ struct batch_command {
 	bool counted;
 };
 
-/* The end of a creator's two pipes it keeps, and the end the worker keeps. */
+/* A creator's two pipes: batch commands to it, its samples back. */
 struct creator_pipes {
 	int command[2], result[2];
 };

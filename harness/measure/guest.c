@@ -25,6 +25,8 @@
 extern char **environ;
 
 #define COMMAND_SECONDS 600.0      /* apt-get download, dpkg-deb -x */
+#define BOOT_SECONDS_KVM 60.0      /* from qemu's start to the agent's first word */
+#define BOOT_SECONDS_TCG 180.0
 #define STOP_SECONDS 10.0
 #define CONSOLE_TAIL_LINES 8
 
@@ -399,7 +401,7 @@ static bool start_loopback(struct guest *g, const struct initramfs_files *files)
 	return true;
 }
 
-bool guest_boot(struct guest *g, const struct initramfs_files *files, const char *console_path, double timeout_seconds)
+bool guest_boot(struct guest *g, const struct initramfs_files *files, const char *console_path)
 {
 	if (g->loopback)
 		return start_loopback(g, files);
@@ -415,14 +417,16 @@ bool guest_boot(struct guest *g, const struct initramfs_files *files, const char
 	if (initramfs_write(initramfs, &with_modules, why, sizeof why) != 0)
 		return guest_failed(g, "%s", why), guest_stop(g), false;
 	/* KVM where a boot with it succeeds; TCG otherwise, and then the timings are emulated */
-	if ((guest_kvm_available() && boot_with(g, initramfs, socket_path, "kvm", timeout_seconds)) ||
-	    boot_with(g, initramfs, socket_path, "tcg", timeout_seconds)) {
+	if ((guest_kvm_available() && boot_with(g, initramfs, socket_path, "kvm", BOOT_SECONDS_KVM)) ||
+	    boot_with(g, initramfs, socket_path, "tcg", BOOT_SECONDS_TCG)) {
 		unlink(initramfs);
 		return true;
 	}
 	console_tail(g, tail, sizeof tail);
-	guest_failed(g, "kernel %s did not boot within %.0f s (its console: %s); last lines: %s", g->image_release,
-		     timeout_seconds, g->console_path, tail[0] ? tail : "(empty)");
+	guest_failed(g, "kernel %s did not boot to spawnbench's agent (within %.0f s under TCG; its console: %s)%s; "
+		     "last lines: %s", g->image_release, BOOT_SECONDS_TCG, g->console_path,
+		     g->modules_dir[0] ? "" : " - no modules for it under /lib/modules: a kernel with virtio as modules needs "
+					      "them (give its .deb)", tail[0] ? tail : "(empty)");
 	guest_stop(g);
 	return false;
 }

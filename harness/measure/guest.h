@@ -44,12 +44,12 @@ void guest_cache_dir(char *buf, size_t size);
 
 struct initramfs_files;
 /*
- * Boots the guest (console log at console_path) and waits for its agent
- * within timeout_seconds. false with guest->why (and failed set) if it did
- * not boot; the console's last lines are in why.
+ * Boots the guest (console log at console_path), under KVM when a boot with
+ * it works and TCG otherwise, and waits for its agent. false with
+ * guest->why (and failed set) if it did not boot; the console's last lines
+ * are in why.
  */
-bool guest_boot(struct guest *guest, const struct initramfs_files *files, const char *console_path,
-		double timeout_seconds);
+bool guest_boot(struct guest *guest, const struct initramfs_files *files, const char *console_path);
 
 /* This kernel's id of tracepoint SYSTEM:NAME, or -1. */
 long guest_tracepoint_id(struct guest *guest, const char *system, const char *name);
