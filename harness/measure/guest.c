@@ -446,8 +446,9 @@ long guest_tracepoint_id(struct guest *g, const char *system, const char *name)
 static void stop_qemu(struct guest *g)
 {
 	if (g->channel >= 0) {
-		if (write(g->channel, "poweroff\n", 9) != 9)
-			g->channel = g->channel; /* gone already: qemu is stopped below */
+		if (write(g->channel, "poweroff\n", 9) != 9) {
+			/* the agent is gone already: qemu is stopped below all the same */
+		}
 		close(g->channel);
 		g->channel = -1;
 	}

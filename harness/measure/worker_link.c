@@ -93,12 +93,10 @@ static int send_start(struct guest *guest, char *const argv[], const struct plac
 {
 	char *text = NULL;
 	size_t size = 0, count = 0;
-	FILE *out = open_memstream(&text, &size);
 	for (; argv[count]; count++)
 		if (strchr(argv[count], '\n'))
-			count = SIZE_MAX - 1; /* a word the line protocol cannot carry */
-	if (count == SIZE_MAX)
-		return fclose(out), free(text), -1;
+			return -1; /* a word the line protocol cannot carry */
+	FILE *out = open_memstream(&text, &size);
 	int cpu = -1;
 	for (int c = 0; placement->bind && c < CPU_SETSIZE && cpu < 0; c++)
 		cpu = CPU_ISSET(c, &placement->worker_cpus) ? c : -1;
