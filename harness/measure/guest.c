@@ -21,6 +21,7 @@
 #include "initramfs.h"
 #include "topology.h"
 #include "util.h"
+#include "worker_link.h"
 
 extern char **environ;
 
@@ -293,11 +294,14 @@ static int connect_channel(const char *socket_path, pid_t qemu)
 	return -1;
 }
 
-/* One line from the channel, a byte at a time (what follows belongs to the worker); false at the deadline or its end. */
+/*
+ * One line from the channel, a byte at a time (what follows belongs to the
+ * worker); false at the deadline, at its end, or on Ctrl-C.
+ */
 static bool channel_line(struct guest *g, char *line, size_t size, double deadline)
 {
 	size_t used = 0;
-	while (monotonic_seconds() < deadline) {
+	while (monotonic_seconds() < deadline && !stop_requested) {
 		struct pollfd poll_fd = { .fd = g->channel, .events = POLLIN };
 		if (poll(&poll_fd, 1, 200) <= 0)
 			continue;
@@ -453,7 +457,8 @@ static void stop_qemu(struct guest *g)
 		g->channel = -1;
 	}
 	if (g->qemu > 0) {
-		if (!wait_bounded(g->qemu, STOP_SECONDS))
+		/* on Ctrl-C, no wait for a guest that may not even have booted */
+		if (stop_requested || !wait_bounded(g->qemu, STOP_SECONDS))
 			kill(g->qemu, SIGKILL);
 		reap_child(g->qemu);
 		g->qemu = 0;
