@@ -148,9 +148,20 @@ static int take_line(struct worker_link *link, char *line, size_t size)
 	return 1;
 }
 
+/* In a guest, the agent's "exited STATUS" after the worker's last line: the worker's end of output. */
+static bool guest_worker_exited(struct worker_link *link, const char *line)
+{
+	if (!link->guest || sscanf(line, "exited %d", &link->guest_exit_status) != 1)
+		return false;
+	link->guest_exited = true;
+	return true;
+}
+
 enum read_result worker_link_read_line(struct worker_link *link, char *line, size_t size, double timeout_seconds)
 {
 	double deadline = monotonic_seconds() + timeout_seconds;
+	if (link->guest_exited)
+		return READ_EOF;
 	while (!take_line(link, line, size)) {
 		if (stop_requested)
 			return READ_INTERRUPTED;
@@ -169,7 +180,7 @@ enum read_result worker_link_read_line(struct worker_link *link, char *line, siz
 		if (got > 0)
 			link->buffered += (size_t)got;
 	}
-	return READ_LINE;
+	return guest_worker_exited(link, line) ? READ_EOF : READ_LINE;
 }
 
 static void close_pipes(struct worker_link *link)
@@ -228,10 +239,9 @@ void reap_orphans(void)
 static int guest_worker_end(struct worker_link *link, double timeout_seconds)
 {
 	char line[256];
-	int status = -1;
 	for (;;) {
 		enum read_result got = worker_link_read_line(link, line, sizeof line, timeout_seconds);
-		if (got == READ_LINE && sscanf(line, "exited %d", &status) == 1)
+		if (link->guest_exited)
 			break;
 		if (got != READ_LINE) {
 			snprintf(link->guest->why, sizeof link->guest->why,
@@ -242,7 +252,7 @@ static int guest_worker_end(struct worker_link *link, double timeout_seconds)
 		}
 	}
 	close_pipes(link);
-	return status;
+	return link->guest_exited ? link->guest_exit_status : -1;
 }
 
 void worker_link_kill(struct worker_link *link)
@@ -270,8 +280,11 @@ void worker_link_finish(struct worker_link *link, double timeout_seconds, char *
 		why[0] = '\0';
 		if (link->guest->failed)
 			snprintf(why, why_size, "%s", link->guest->why);
-		else if (WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status) != 0))
-			snprintf(why, why_size, "worker in the guest ended with wait status %d", status);
+		else if (WIFSIGNALED(status))
+			snprintf(why, why_size, "worker in the guest killed by signal %d (%s)", WTERMSIG(status),
+				 strsignal(WTERMSIG(status)));
+		else if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
+			snprintf(why, why_size, "worker in the guest exited with status %d", WEXITSTATUS(status));
 		link->guest = NULL;
 		return;
 	}

@@ -6,6 +6,7 @@
 #ifndef SPAWNBENCH_WORKER_LINK_H
 #define SPAWNBENCH_WORKER_LINK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <signal.h>
 #include <sys/types.h>
@@ -16,6 +17,8 @@ struct guest;
 
 struct worker_link {
 	struct guest *guest;       /* a worker in a guest, through its agent; NULL: a local process */
+	bool guest_exited;         /* the agent said the guest's worker ended (a crash says so mid-batch) */
+	int guest_exit_status;
 	pid_t pid;                 /* also the process group */
 	int to_worker, from_worker;
 	char buffer[1 << 16];
