@@ -842,7 +842,7 @@ test_kernel_matrix_in_guests() {
 	# emulated (no KVM here) and said so in the report's first lines; with KVM, not
 	if grep -q '"accelerator": "tcg"' "$guest/meta.json"; then
 		head -3 "$guest/report.md" | grep -q '^\*\*EMULATED' && grep -q '^EMULATED\|^\*\*EMULATED' "$matrix/compare_2_vs_1/compare.md" ||
-			{ fail $name "an emulated bundle or comparison does not say so first"; return; }
+			{ fail $name "an emulated bundle or comparison does not say so first: report line 3 '$(sed -n 3p "$guest/report.md" | cut -c1-40)', in $matrix: $(ls "$matrix" | paste -sd' '); $(grep -m2 -E 'kernel matrix|failed|stopped' "$scratch/stderr")"; return; }
 	fi
 	faults=$(value "$guest/summary.csv" child_minflt primitive=fork action=exit heap_bytes=1048576 write_ratio=1 writer=child phase=roundtrip)
 	within "$faults" 256 0.1 || { fail $name "child faults in the guest: $faults for 256 pages written"; return; }
