@@ -605,7 +605,7 @@ static void matrix_trend(const struct matrix_bundles *m, FILE *index)
 static void matrix_outputs(struct matrix_bundles *m)
 {
 	char *path = xasprintf("%s/index.md", m->dir);
-	FILE *index = fopen(path, "w");
+	FILE *index = output_file_create(path);
 	if (!index) {
 		warn("cannot write %s: %s", path, strerror(errno));
 		free(path);

@@ -158,6 +158,12 @@ const struct cell_summary *results_find(const struct run_results *results, const
 	return NULL;
 }
 
+const struct cell_summary *results_find_ok(const struct run_results *results, const struct cell *key)
+{
+	const struct cell_summary *cell = results_find(results, key);
+	return cell && cell->status == CELL_OK ? cell : NULL;
+}
+
 static bool same_group(const struct cell *a, const struct cell *b, enum fit_model model)
 {
 	return cell_same_except(a, b, model == FIT_HEAP ? DIMENSION_HEAP : DIMENSION_RATIO);

@@ -60,6 +60,8 @@ void results_free(struct run_results *results);
 
 /* The cell whose every dimension equals key's, or NULL. */
 const struct cell_summary *results_find(const struct run_results *results, const struct cell *key);
+/* The same, when it was measured (status ok); NULL otherwise. */
+const struct cell_summary *results_find_ok(const struct run_results *results, const struct cell *key);
 
 enum fit_model { FIT_HEAP, FIT_COW };
 

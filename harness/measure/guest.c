@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "initramfs.h"
+#include "safe_output.h"
 #include "topology.h"
 #include "util.h"
 #include "worker_link.h"
@@ -236,7 +237,8 @@ static void console_tail(const struct guest *g, char *buf, size_t size)
 	while (start > 0 && lines <= CONSOLE_TAIL_LINES)
 		lines += text[--start] == '\n';
 	for (char *c = text + start; *c; c++)
-		*c = *c == '\n' ? '|' : ((unsigned char)*c < 0x20 || *c == 0x7f) ? ' ' : *c;
+		*c = *c == '\n' ? '|' : *c;
+	text_strip_controls(text + start);
 	snprintf(buf, size, "%s", text + start);
 	free(text);
 }

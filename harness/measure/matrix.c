@@ -16,6 +16,7 @@
 #include "machine.h"
 #include "measurers.h"
 #include "run_lane.h"
+#include "safe_output.h"
 #include "topology.h"
 #include "util.h"
 #include "worker_link.h"
@@ -44,16 +45,6 @@ static uint64_t guest_memory(const struct plan *plan)
 	return (memory + MEMORY_STEP - 1) / MEMORY_STEP * MEMORY_STEP;
 }
 
-static uint64_t host_memory_available(void)
-{
-	char *text = read_text_file("/proc/meminfo"), *line;
-	uint64_t kib = 0;
-	if (text && (line = strstr(text, "MemAvailable:")))
-		sscanf(line, "MemAvailable: %" SCNu64, &kib);
-	free(text);
-	return kib << 10;
-}
-
 /* Every --kernel resolved (a package fetched), and the guests' memory checked, before anything boots. */
 static void resolve_kernels(struct matrix *m, const struct run_request *request, const struct plan *plan)
 {
@@ -66,26 +57,29 @@ static void resolve_kernels(struct matrix *m, const struct run_request *request,
 		m->guests[k].memory_bytes = memory;
 		m->guests[k].cpus = topology_pu_count();
 	}
-	uint64_t available = host_memory_available();
+	uint64_t available = memory_available();
 	if (memory * m->count > available)
 		die_bad_input("--kernel: %zu guests of %" PRIu64 " MiB each (the suite's largest cell and the guest's own "
 			      "%llu MiB) need more than the %" PRIu64 " MiB available", m->count, memory >> 20,
 			      GUEST_SYSTEM_BYTES >> 20, available >> 20);
 }
 
-/* The parent directory: --output, or results/<time>_kernels_<suite>; new or empty. */
+/* The parent directory: --output, or results/<time>_kernels_<suite>; new, or empty and not a link. */
 static void make_matrix_dir(struct matrix *m, const struct run_request *request, const char *suite)
 {
+	char wanted[4096], why[4200];
 	if (request->output_dir) {
-		snprintf(m->dir, sizeof m->dir, "%s", request->output_dir);
+		snprintf(wanted, sizeof wanted, "%s", request->output_dir);
 	} else {
 		char stamp[32];
 		time_t now = time(NULL);
 		strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%S", gmtime(&now));
-		snprintf(m->dir, sizeof m->dir, "%s/results/%s_kernels_%s", project_root(), stamp, suite);
+		snprintf(wanted, sizeof wanted, "%s/results/%s_kernels_%s", project_root(), stamp, suite);
 	}
-	if (mkdir(m->dir, 0755) != 0 && (errno != EEXIST || rmdir(m->dir) != 0 || mkdir(m->dir, 0755) != 0))
-		die_bad_input("--output %s: cannot make it, or it is not empty", m->dir);
+	if (output_dir_choose(wanted, m->dir, sizeof m->dir, why, sizeof why) != 0)
+		die_bad_input("%s", why);
+	if (output_dir_make(m->dir) != 0)
+		die_bad_input("--output %s: cannot make it: %s", m->dir, strerror(errno));
 }
 
 /* Boots every guest: all run from here to the end; one that does not boot is marked failed, the rest go on. */

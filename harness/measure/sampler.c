@@ -44,7 +44,7 @@ uint64_t cell_memory_needed(const struct cell *cell)
 	return memory + MEMORY_MARGIN_BYTES + memory / 20;
 }
 
-static uint64_t memory_available(void)
+uint64_t memory_available(void)
 {
 	FILE *file = fopen("/proc/meminfo", "r");
 	char line[128];

@@ -53,6 +53,9 @@ struct sampler_paths {
 /* The helper a cell's command names ("helper-glibc"), or NULL when the command is a program of its own. */
 const char *named_helper(const char *command, const struct sampler_paths *paths);
 
+/* The host's MemAvailable, in bytes (0 if unknown). */
+uint64_t memory_available(void);
+
 /* Memory a cell needs: the heap, what its writes may copy, and a margin. */
 uint64_t cell_memory_needed(const struct cell *cell);
 

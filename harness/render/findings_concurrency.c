@@ -9,13 +9,6 @@
 #include "primitive.h"
 #include "query.h"
 
-/* An ok cell at key, or NULL. */
-static const struct cell_summary *ok_at(const struct loaded_bundle *b, const struct cell *key)
-{
-	const struct cell_summary *cell = results_find(&b->results, key);
-	return cell && cell->status == CELL_OK ? cell : NULL;
-}
-
 /* The median of a counted event per page written, or NaN. */
 static double counter_per_page(const struct loaded_bundle *b, const struct cell_summary *cell, const char *column)
 {
@@ -56,7 +49,7 @@ static const struct cell_summary *next_threaded(const struct loaded_bundle *b, s
 		key->threads = (unsigned)axes->values[DIMENSION_THREADS][*at / modes];
 		key->thread_mode = (enum thread_mode)axes->values[DIMENSION_THREAD_MODE][*at % modes];
 		(*at)++;
-		const struct cell_summary *cell = key->threads ? ok_at(b, key) : NULL;
+		const struct cell_summary *cell = key->threads ? results_find_ok(&b->results, key) : NULL;
 		if (cell)
 			return cell;
 	}
@@ -66,7 +59,7 @@ static const struct cell_summary *next_threaded(const struct loaded_bundle *b, s
 /* One sentence per thread count and mode: the write loop per page against the same cell without threads. */
 static void threads_copy_on_write(FILE *out, const struct loaded_bundle *b, struct cell key)
 {
-	const struct cell_summary *alone = ok_at(b, &key);
+	const struct cell_summary *alone = results_find_ok(&b->results, &key);
 	double pages = (double)cell_pages_written(&key);
 	if (!alone || !pages || faults_per_written_page(&b->results, &key, key.writer) < 0.5)
 		return; /* no copy-on-write faults to speak of */
@@ -97,7 +90,7 @@ static void threads_copy_on_write(FILE *out, const struct loaded_bundle *b, stru
 /* The roundtrip at the largest heap with each thread count and mode. */
 static void threads_roundtrip(FILE *out, const struct loaded_bundle *b, struct cell key)
 {
-	const struct cell_summary *alone = ok_at(b, &key);
+	const struct cell_summary *alone = results_find_ok(&b->results, &key);
 	if (!alone)
 		return;
 	double alone_us = alone->phases[COLUMN_ROUNDTRIP_US].median;
@@ -119,7 +112,7 @@ static void threads_roundtrip(FILE *out, const struct loaded_bundle *b, struct c
 /* "2 creators as processes make 17726 creations/s (95% CI ...), 1.09 of twice one creator's rate". */
 static void creators_throughput(FILE *out, const struct loaded_bundle *b, struct cell key)
 {
-	const struct cell_summary *one = ok_at(b, &key);
+	const struct cell_summary *one = results_find_ok(&b->results, &key);
 	const struct axes *axes = &b->axes;
 	if (!one || isnan(one->creations_per_s.median))
 		return;
@@ -131,7 +124,7 @@ static void creators_throughput(FILE *out, const struct loaded_bundle *b, struct
 		for (size_t s = 0; s < axes->counts[DIMENSION_CREATOR_SCOPE]; s++) {
 			key.creators = (unsigned)axes->values[DIMENSION_CREATORS][c];
 			key.creator_scope = (enum creator_scope)axes->values[DIMENSION_CREATOR_SCOPE][s];
-			const struct cell_summary *cell = key.creators > 1 ? ok_at(b, &key) : NULL;
+			const struct cell_summary *cell = key.creators > 1 ? results_find_ok(&b->results, &key) : NULL;
 			if (!cell || isnan(cell->creations_per_s.median))
 				continue;
 			const struct summary *rate = &cell->creations_per_s;

@@ -153,8 +153,7 @@ static void label(unsigned primitive, enum action action, char *buf, size_t size
 
 static const struct cell_summary *ok_cell(const struct plot_context *ctx, const struct cell *key)
 {
-	const struct cell_summary *cell = results_find(&ctx->bundle->results, key);
-	return cell && cell->status == CELL_OK ? cell : NULL;
+	return results_find_ok(&ctx->bundle->results, key);
 }
 
 /* Every primitive and action of the suite, in its order; false when done. */

@@ -148,8 +148,7 @@ static const struct cell_summary *select_cell(const struct loaded_bundle *b, con
 		return NULL;
 	struct cell key = { .creators = 1, .primitive = (unsigned)primitive, .action = s->action, .heap_bytes = heap, .write_ratio = s->ratio,
 			    .writer = s->writer, .backing = s->backing, .fragments = s->fragments, .exec_program = s->exec_program };
-	const struct cell_summary *cell = results_find(&b->results, &key);
-	return cell && cell->status == CELL_OK ? cell : NULL;
+	return results_find_ok(&b->results, &key);
 }
 
 static double select_median(const struct loaded_bundle *b, const struct selector *s, uint64_t heap, int phase)

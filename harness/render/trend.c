@@ -57,8 +57,7 @@ static const struct cell_summary *trend_cell(const struct loaded_bundle *b, unsi
 	key.action = action;
 	key.heap_bytes = heap;
 	key.write_ratio = 0;
-	const struct cell_summary *cell = results_find(&b->results, &key);
-	return cell && cell->status == CELL_OK ? cell : NULL;
+	return results_find_ok(&b->results, &key);
 }
 
 /* Every heap any bundle measured, sorted; returns the count. */
