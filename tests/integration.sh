@@ -897,6 +897,10 @@ test_kernel_bad_input() {
 		[ $? = 2 ] && grep -q -- "--kernel $spec" "$scratch/stderr" && [ ! -e "$scratch/never" ] ||
 			{ fail $name "$spec: $(cat "$scratch/stderr")"; return; }
 	done
+	# a name with a newline and an escape sequence: one line, the characters shown as \xNN
+	"$bin" --suite quick --kernel $'/tmp/x\n\e[31m' --output "$scratch/never" >/dev/null 2>"$scratch/stderr"
+	[ $? = 2 ] && [ "$(grep -vc 'not counted\|time plan' "$scratch/stderr")" = 1 ] && grep -q -- '--kernel /tmp/x\\x0a\\x1b\[31m' "$scratch/stderr" ||
+		{ fail $name "control characters: $(cat -A "$scratch/stderr")"; return; }
 	pass $name
 }
 

@@ -52,6 +52,10 @@ static void resolve_kernels(struct matrix *m, const struct run_request *request,
 	guest_cache_dir(cache, sizeof cache);
 	uint64_t memory = guest_memory(plan);
 	for (size_t k = 0; k < m->count; k++) {
+		if (text_has_controls(request->kernels[k])) { /* every message below names it: one line each */
+			char *shown = text_escape_controls(request->kernels[k]);
+			die_bad_input("--kernel %s: control characters in a kernel's name or command line", shown);
+		}
 		if (guest_resolve(&m->guests[k], request->kernels[k], cache, why, sizeof why) != 0)
 			die_bad_input("%s", why);
 		m->guests[k].memory_bytes = memory;
