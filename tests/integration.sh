@@ -376,6 +376,13 @@ test_corrupt_bundles_exit_2() {
 		{ fail $name "schema 99: $(cat "$scratch/stderr")"; return; }
 	"$bin" --compare "$good" "$scratch/nowhere" >/dev/null 2>"$scratch/stderr"
 	[ $? = 2 ] && grep -q "nowhere: no such bundle" "$scratch/stderr" || { fail $name "missing bundle"; return; }
+	# a dimension's value with backticks, a quote and a newline: one line naming the file and line, nothing run
+	bad=$scratch/dimension-text && cp -r "$good" "$bad" &&
+		awk -F, -v OFS=, 'NR == 2 { $10 = "\"1`touch /tmp/pwn_dimension`\"\"\n$(id)\"" } { print }' "$good/summary.csv" >"$bad/summary.csv"
+	"$bin" report "$bad" >/dev/null 2>"$scratch/stderr"
+	[ $? = 2 ] && [ "$(wc -l <"$scratch/stderr")" = 1 ] &&
+		grep -q 'dimension-text/summary.csv: line 2: a dimension this spawnbench does not know (threads = 1`touch /tmp/pwn_dimension`"\\x0a$(id))' "$scratch/stderr" &&
+		[ ! -e /tmp/pwn_dimension ] || { fail $name "a dimension's text: $(cat -A "$scratch/stderr")"; return; }
 	pass $name
 }
 

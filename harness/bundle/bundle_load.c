@@ -65,8 +65,10 @@ int cell_from_row(const struct csv_table *table, size_t row, struct cell *cell, 
 		if (d == DIMENSION_PRIMITIVE && (cell->measurer = row_measurer(text)) != MEASURER_WORKER)
 			continue;
 		if (dimension_parse(d, text, &value, problem, sizeof problem) != 0) {
+			char *shown = text_escape_controls(text); /* a value from someone else's file: one line */
 			snprintf(why, why_size, "line %zu: a dimension this spawnbench does not know (%s = %s)", row + 2,
-				 dimension_table[d].column, text);
+				 dimension_table[d].column, shown);
+			free(shown);
 			return -1;
 		}
 		cell_set(cell, d, value);
