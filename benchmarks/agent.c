@@ -159,7 +159,8 @@ static void start_worker(int port, unsigned long count)
 	argv[count] = NULL;
 	pid_t pid = fork();
 	if (pid == 0) {
-		int null = open("/dev/null", O_RDWR);
+		/* above 10 too: on 3 or 4 it would be overwritten by the port, and then stand for the program's output */
+		int null = fcntl(open("/dev/null", O_RDWR), F_DUPFD, 10);
 		dup2(port, PROTOCOL_IN_FD);
 		dup2(port, PROTOCOL_OUT_FD);
 		dup2(null, STDIN_FILENO);
@@ -201,7 +202,10 @@ int main(int argc, char **argv)
 		load_modules();
 	}
 	/* above 10: the worker's descriptors 3 and 4 are dup2'd from it, and dup2 onto itself would keep close-on-exec */
-	int port = fcntl(loopback ? atoi(argv[2]) : open_port(), F_DUPFD_CLOEXEC, 10);
+	int opened = loopback ? atoi(argv[2]) : open_port();
+	int port = fcntl(opened, F_DUPFD_CLOEXEC, 10);
+	if (opened >= 0)
+		close(opened);
 	if (port < 0) {
 		fprintf(stderr, "spawnbench-agent: no virtio-serial port named spawnbench\n");
 		if (!loopback)

@@ -525,6 +525,11 @@ test_programs_that_print_measure_normally() {
 		[ $status = 0 ] && ! grep -q 'failed' "$bundle/summary.csv" ||
 			{ fail $name "'$program': exit $status, $(grep -m1 -o 'failed: [^"]*' "$bundle/summary.csv")"; return; }
 	done
+	# the same through the kernel matrix's agent (on the host: --kernel loopback), whose port the program must not reach
+	spawnbench --warmup 1 --min-iterations 6 --budget 0.1s --rounds 1 --primitives fork,vfork --action exec \
+		--exec "$program" --heap 0 --ratios 0 --events none --kernel loopback
+	[ $status = 0 ] && ! grep -q 'failed' "$bundle"/1_*/summary.csv ||
+		{ fail $name "through the agent: exit $status, $(grep -m1 -o 'failed: [^"]*' "$bundle"/1_*/summary.csv)"; return; }
 	# the command is split as a shell would, the same way for hyperfine: 'exit 3' is one word
 	spawnbench --warmup 1 --min-iterations 6 --budget 0.1s --rounds 1 --primitives fork --action exec \
 		--exec "/bin/sh -c 'exit 3'" --heap 0 --ratios 0 --events none
