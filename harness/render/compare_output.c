@@ -55,8 +55,7 @@ static void print_rows(FILE *out, const struct comparison *c, enum verdict verdi
 	table_begin(&table, out, markdown ? TABLE_MARKDOWN : TABLE_TERMINAL, widths, 6);
 	if (n && markdown) {
 		fputc('\n', out);
-		for (size_t c = 0; c < 6; c++)
-			table_cell(&table, headers[c]);
+		table_cells(&table, headers, 6);
 		table_end_row(&table);
 	}
 	for (size_t i = 0; i < n; i++) {

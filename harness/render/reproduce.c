@@ -632,8 +632,7 @@ static void write_claim_table(FILE *out, const struct claim_outcome *outcomes, s
 	static const int widths[5] = { 0 };
 	struct table_writer table;
 	table_begin(&table, out, TABLE_MARKDOWN, widths, 5);
-	for (size_t c = 0; c < 5; c++)
-		table_cell(&table, headers[c]);
+	table_cells(&table, headers, 5);
 	table_end_row(&table);
 	for (size_t i = 0; i < count; i++) {
 		table_cellf(&table, "%d", outcomes[i].claim);

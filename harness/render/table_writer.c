@@ -51,3 +51,9 @@ void table_end_row(struct table_writer *t)
 	t->rows++;
 	t->column = 0;
 }
+
+void table_cells(struct table_writer *t, const char *const *texts, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		table_cell(t, texts[i]);
+}

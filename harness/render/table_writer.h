@@ -24,6 +24,8 @@ struct table_writer {
 /* Starts a table of columns columns (at most TABLE_MAX_COLUMNS) with these terminal widths. */
 void table_begin(struct table_writer *t, FILE *out, enum table_style style, const int *widths, size_t columns);
 void table_cell(struct table_writer *t, const char *text);
+/* count cells in a row: a header's names, say. */
+void table_cells(struct table_writer *t, const char *const *texts, size_t count);
 void table_cellf(struct table_writer *t, const char *format, ...) __attribute__((format(printf, 2, 3)));
 /* Ends a row; after the first (the header), Markdown gets its rule. */
 void table_end_row(struct table_writer *t);

@@ -95,8 +95,7 @@ static void begin_table(struct table_writer *table, FILE *out, const struct tren
 	for (size_t i = 0; i < trend->count && columns < TABLE_MAX_COLUMNS; i++)
 		widths[columns++] = 16;
 	table_begin(table, out, markdown ? TABLE_MARKDOWN : TABLE_TERMINAL, widths, columns);
-	for (size_t c = 0; c < leading_count; c++)
-		table_cell(table, headers[c]);
+	table_cells(table, headers, leading_count);
 	for (size_t i = 0; i < trend->count; i++)
 		table_cell(table, release_of(&trend->bundles[i]));
 	table_end_row(table);
@@ -178,8 +177,7 @@ static void write_csv(const struct trend *trend, FILE *file)
 	static const int widths[9] = { 0 };
 	struct table_writer table;
 	table_begin(&table, file, TABLE_CSV, widths, 9);
-	for (size_t c = 0; c < 9; c++)
-		table_cell(&table, headers[c]);
+	table_cells(&table, headers, 9);
 	table_end_row(&table);
 	for (size_t i = 0; i < trend->count; i++) {
 		const struct loaded_bundle *b = &trend->bundles[i];
