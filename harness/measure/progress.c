@@ -78,6 +78,15 @@ static void describe(const struct progress *progress, const struct cell *cell, c
 	cell_describe(cell, buf + (used < size ? used : size - 1), size - (used < size ? used : size - 1));
 }
 
+/* "round 3/5", or past the planned rounds (a suite with time to spare) "round 7, extra". */
+static void round_text(const struct progress *progress, unsigned round, char *buf, size_t size)
+{
+	if (round < progress->rounds)
+		snprintf(buf, size, "round %u/%lu", round + 1, progress->rounds);
+	else
+		snprintf(buf, size, "round %u, extra", round + 1);
+}
+
 void progress_begin_cell(struct progress *progress, const struct cell *cell, unsigned round)
 {
 	if (!progress->terminal)
@@ -85,8 +94,9 @@ void progress_begin_cell(struct progress *progress, const struct cell *cell, uns
 	char description[320], left[32];
 	describe(progress, cell, description, sizeof description);
 	time_left(progress, left, sizeof left);
-	fprintf(stderr, "\r\033[K[%zu/%zu] round %u/%lu %s  (%s)", progress->done + 1, progress->total, round + 1,
-		progress->rounds, description, left);
+	char rounds[48];
+	round_text(progress, round, rounds, sizeof rounds);
+	fprintf(stderr, "\r\033[K[%zu/%zu] %s %s  (%s)", progress->done + 1, progress->total, rounds, description, left);
 	fflush(stderr);
 }
 
@@ -99,16 +109,17 @@ void progress_end_cell(struct progress *progress, const struct cell *cell, unsig
 		progress->total = progress->done; /* an extra round of a suite with time to spare */
 	progress->done_weight += cell_weight(progress, cell);
 	describe(progress, cell, description, sizeof description);
+	char rounds[48];
+	round_text(progress, round, rounds, sizeof rounds);
 	if (progress->terminal) {
 		fprintf(stderr, "\r\033[K");
 		if (status[0] != 'o') /* keep what was skipped or failed on screen */
-			fprintf(stderr, "[%zu/%zu] round %u/%lu %s: %s\n", progress->done, progress->total, round + 1,
-				progress->rounds, description, status);
+			fprintf(stderr, "[%zu/%zu] %s %s: %s\n", progress->done, progress->total, rounds, description, status);
 	} else {
 		char left[32];
 		time_left(progress, left, sizeof left);
-		fprintf(stderr, "cell %zu/%zu round %u/%lu %s: %s (%.1f s; %s)\n", progress->done, progress->total,
-			round + 1, progress->rounds, description, status, seconds, left);
+		fprintf(stderr, "cell %zu/%zu %s %s: %s (%.1f s; %s)\n", progress->done, progress->total, rounds,
+			description, status, seconds, left);
 	}
 	fflush(stderr);
 }
